@@ -1,0 +1,186 @@
+"""The shape of a policy file. Every threshold, word list and template lives here.
+
+A field added here gets its default from `default.yaml`; the defaults in this
+module only exist so a partial operator file fails loudly on what is *wrong*,
+not on what it leaves out (see `loader.py`, which merges onto the default).
+"""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from saveroute.models.enums import Cause, Path
+
+CAUSES = [c.value for c in Cause]
+SENSITIVE_LABELS = ["legal", "refund", "billing_dispute", "data_deletion", "angry"]
+FACET_LABELS = [
+    "distress.grief", "distress.hardship",
+    "product.how_to", "product.bug", "product.feature_gap", "product.complexity", "product.limit",
+    "walk_away.closing", "walk_away.absorbed", "temporary", "contract_change",
+    "cash_flow", "usage_positive", "named_competitor", "neutral",
+]
+CUE_LABELS = set(CAUSES) | set(SENSITIVE_LABELS) | set(FACET_LABELS)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Thresholds(_Strict):
+    stale_account_days: Annotated[float, Field(gt=0)]
+    margin_floor_pct: float
+    high_value_arr: Annotated[float, Field(ge=0)]
+    strategic_arr: Annotated[float, Field(ge=0)]
+    confidence_floor: Annotated[float, Field(ge=0, le=1)]
+    ticket_window_days: Annotated[int, Field(gt=0)]
+    renewal_soon_days: Annotated[int, Field(ge=0)]
+    usage_collapse_utilisation_pct: Annotated[float, Field(ge=0, le=100)]
+    usage_collapse_trend_pct: float
+    usage_healthy_utilisation_pct: Annotated[float, Field(ge=0, le=100)]
+    usage_healthy_trend_pct: float
+
+
+class Deadlines(_Strict):
+    standard_hours: Annotated[float, Field(gt=0)]
+    urgent_hours: Annotated[float, Field(gt=0)]
+
+
+class Approvals(_Strict):
+    finance_above_pct: Annotated[float, Field(ge=0, le=100)]
+    executive_above_pct: Annotated[float, Field(ge=0, le=100)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Approvals":
+        if self.executive_above_pct < self.finance_above_pct:
+            raise ValueError("executive_above_pct must be >= finance_above_pct")
+        return self
+
+
+class Offers(_Strict):
+    drafted_discount_pct: Annotated[float, Field(gt=0, lt=100)]
+    discount_causes: list[Cause]
+    by_cause: dict[Cause, list[str]]
+    catalogue: dict[str, str]  # offer type -> what it means, in words for owners
+
+    @model_validator(mode="after")
+    def _discount_rules(self) -> "Offers":
+        for cause, offers in self.by_cause.items():
+            for offer in offers:
+                if offer not in self.catalogue:
+                    raise ValueError(f"by_cause.{cause.value}: offer {offer!r} is not in the catalogue")
+            if "discount" in offers:
+                if cause not in self.discount_causes:
+                    raise ValueError(f"by_cause.{cause.value}: discount is only allowed for {[c.value for c in self.discount_causes]}")
+                if offers[0] == "discount":
+                    raise ValueError(f"by_cause.{cause.value}: discount may never be the first option")
+        return self
+
+
+class Cue(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_.]+$")]
+    label: str
+    weight: float = 1.0
+    phrases: Annotated[list[str], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _label_known(self) -> "Cue":
+        if self.label not in CUE_LABELS:
+            raise ValueError(f"unknown label {self.label!r} (one of {sorted(CUE_LABELS)})")
+        return self
+
+
+class Lexicon(_Strict):
+    negators: list[str]
+    post_negators: list[str]
+    retro_negators: list[str]
+    contrast: list[str]
+    focus: list[str]
+    concessive: list[str]
+    spelling: dict[str, str]  # common typos and chat spellings -> the word the cues use
+    cues: list[Cue]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Lexicon":
+        seen: set[str] = set()
+        for cue in self.cues:
+            if cue.id in seen:
+                raise ValueError(f"duplicate cue id {cue.id!r}")
+            seen.add(cue.id)
+        return self
+
+
+class Emphasis(_Strict):
+    focus: float
+    after_contrast: float
+    concessive: float
+    negated_penalty: float
+    negation_window: Annotated[int, Field(ge=1, le=10)]
+    fuzzy_min_length: Annotated[int, Field(ge=3)]
+
+
+class EvidenceWeights(_Strict):
+    champion_departed: float
+    sla_breaches: float
+    sla_breach_each_extra: float
+    bad_csat: float
+    usage_collapsed: float
+    reason_code: float
+    stale_unresolved_ticket_bug_to_service: float
+
+
+class ClassificationPolicy(_Strict):
+    reason_codes: dict[str, Cause | None]
+    compatible: list[Annotated[list[Cause], Field(min_length=2, max_length=2)]]
+    kind_priors: dict[str, dict[Cause, float]]
+    evidence: EvidenceWeights
+    emphasis: Emphasis
+    unclear_min_score: float
+    anger_caps_words: int
+    acronyms: list[str]
+
+
+class Routing(_Strict):
+    paths_by_cause: dict[Cause, Path]
+    support_sources: list[str]
+    support_issues: list[str]
+
+    @model_validator(mode="after")
+    def _every_cause(self) -> "Routing":
+        missing = [c for c in CAUSES if c != "unclear" and Cause(c) not in self.paths_by_cause]
+        if missing:
+            raise ValueError(f"paths_by_cause is missing {missing}")
+        return self
+
+
+class PlayStep(_Strict):
+    action: str
+    owner: str
+    day: Annotated[int, Field(ge=0, le=70)]  # days after `now`
+    purpose: str
+
+
+class PlayTemplate(_Strict):
+    focus: str
+    stabilise: list[PlayStep]
+    address: list[PlayStep]
+    rebuild: list[PlayStep]
+    root_cause_metric: str
+    walk_away: list[str]
+
+
+class Wording(_Strict):
+    plays: dict[Cause, PlayTemplate]
+    common_walk_away: list[str]
+    review_weekday: str
+
+
+class Policy(_Strict):
+    version: Annotated[str, Field(min_length=1)]
+    thresholds: Thresholds
+    deadlines: Deadlines
+    approvals: Approvals
+    offers: Offers
+    classification: ClassificationPolicy
+    routing: Routing
+    lexicon: Lexicon
+    wording: Wording
