@@ -1,0 +1,33 @@
+"""The `saveroute` command: one click group, each subcommand in a module of its own.
+
+Subcommands are imported only when invoked, so `saveroute route` never pays for
+Kafka or HTTP imports. Register a new command by adding one line to COMMANDS.
+"""
+
+import importlib
+
+import click
+
+# command name -> "module:attribute" of a click.Command
+COMMANDS: dict[str, str] = {
+    "route": "saveroute.cli.route:route",
+    "explain": "saveroute.cli.explain:explain",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        return getattr(importlib.import_module(module_name), attr)
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="saveroute")
+def cli() -> None:
+    """saveroute: Kafka-native save-offer routing for subscription businesses."""
