@@ -21,6 +21,8 @@ class Decision(Model):
     case_id: str
     account_id: str
     decided_at: UtcDatetime
+    # When the source says the signal happened: measurement's signal-to-owner-task time.
+    signal_occurred_at: UtcDatetime | None = None
     cause: Cause
     confidence: float = Field(ge=0, le=1)
     secondary_causes: list[Cause] = Field(default_factory=list)
