@@ -10,12 +10,14 @@ from pydantic import BaseModel
 
 from saveroute.models import (
     AccountContext,
+    ApprovalChainState,
     ApprovalDecision,
     ApprovalTask,
     ClassifiedCase,
     DeadLetter,
     Decision,
     EnrichedCase,
+    Escalation,
     Outcome,
     Signal,
     SupportTicket,
@@ -41,10 +43,13 @@ APPROVAL_TASKS = Topic("saveroute.approval-tasks.v1", ApprovalTask, "ApprovalTas
 APPROVAL_DECISIONS = Topic("saveroute.approval-decisions.v1", ApprovalDecision, "ApprovalDecision")
 OUTCOMES = Topic("saveroute.outcomes.v1", Outcome, "Outcome")
 DEAD_LETTERS = Topic("saveroute.dead-letters.v1", DeadLetter, "DeadLetter")
+ESCALATIONS = Topic("saveroute.escalations.v1", Escalation, "Escalation")
+APPROVAL_CHAINS = Topic("saveroute.approval-chains.v1", ApprovalChainState, "ApprovalChainState")
 
 ALL_TOPICS: tuple[Topic, ...] = (
     SIGNALS, ACCOUNT_CONTEXT, SUPPORT_TICKETS, ENRICHED_CASES, CLASSIFIED_CASES,
     DECISIONS, APPROVAL_TASKS, APPROVAL_DECISIONS, OUTCOMES, DEAD_LETTERS,
+    ESCALATIONS, APPROVAL_CHAINS,
 )
 
 

@@ -30,8 +30,11 @@ from saveroute.models.classified import ClassifiedCase
 from saveroute.models.approval import ApprovalDecision, ApprovalTask
 from saveroute.models.outcome import Concession, Outcome
 from saveroute.models.dead_letter import DeadLetter
+from saveroute.models.escalation import Escalation
+from saveroute.models.approval_chain import ApprovalChainState
 
 __all__ = [
+    "ApprovalChainState", "Escalation",
     "ApprovalDecision", "ApprovalTask", "ClassifiedCase", "Concession", "DeadLetter", "Outcome",
     "AccountContext", "AccountEvidence", "ApprovalRole", "BillingStatus", "Cause", "ChampionStatus",
     "Classification", "CueHit", "Decision", "DecisionError", "EnrichedCase", "EvidenceIssue",
