@@ -1,0 +1,5 @@
+"""The account and ticket context enrichment joins signals against, kept in Redis."""
+
+from saveroute.context.store import AccountSnapshot, ContextStore
+
+__all__ = ["AccountSnapshot", "ContextStore"]
