@@ -1,0 +1,100 @@
+"""Confluent Schema Registry wire format, with confluent-kafka's own Avro serdes.
+
+Used when `SCHEMA_REGISTRY_URL` is set: frame = magic byte 0, the 4-byte schema id the
+registry assigned, then the Avro body. Subjects follow the topic name strategy
+(`<topic>-value`); our newest schema is registered on first write and is the reader
+schema, so anything the registry holds for the subject resolves into it. A `mock://`
+URL gives confluent-kafka's in-memory registry (tests, demos).
+
+Errors: bad bytes, unknown schema ids and invalid data raise `DecodeError` (dead-letter
+the message); a registry that does not answer or answers 5xx raises
+`SchemaRegistryUnavailable` (retry, do not dead-letter).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from confluent_kafka.schema_registry import (
+    SchemaRegistryClient,
+    SchemaRegistryError,
+    topic_subject_name_strategy,
+)
+from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+from confluent_kafka.serialization import MessageField, SerializationContext, SerializationError
+from fastavro.read import SchemaResolutionError
+from pydantic import BaseModel
+
+from saveroute.serde.convert import from_datum, to_datum
+from saveroute.serde.errors import DecodeError, body_error
+from saveroute.serde.schemas import SchemaCatalog, default_catalog
+from saveroute.serde.topic_schemas import TopicSchema, lookup, topic_schemas
+
+# What fastavro raises on a body that does not match its schema.
+_BODY_ERRORS = (EOFError, ValueError, IndexError, KeyError, TypeError, OverflowError)
+
+
+class SchemaRegistryUnavailable(RuntimeError):
+    """The registry could not be asked (down, 5xx): a transient fault, retry later."""
+
+
+def _to_dict(model: BaseModel, _ctx: SerializationContext) -> dict[str, Any]:
+    return to_datum(model)
+
+
+class ConfluentCodec:
+    """The `Codec` for the Confluent Schema Registry wire format."""
+
+    def __init__(
+        self,
+        url: str,
+        client_conf: Mapping[str, Any] | None = None,
+        catalog: SchemaCatalog | None = None,
+        client: SchemaRegistryClient | None = None,
+    ) -> None:
+        self._client = client or SchemaRegistryClient.new_client({**(client_conf or {}), "url": url})
+        self._topics: dict[str, TopicSchema] = topic_schemas(catalog or default_catalog())
+        self._serializers: dict[str, AvroSerializer] = {}
+        self._deserializers: dict[str, AvroDeserializer] = {}
+        self._contexts = {name: SerializationContext(name, MessageField.VALUE) for name in self._topics}
+
+    @property
+    def client(self) -> SchemaRegistryClient:
+        return self._client
+
+    def encode(self, topic_name: str, model: BaseModel) -> bytes:
+        entry = lookup(self._topics, topic_name)
+        entry.check(model)
+        serializer = self._serializers.get(topic_name)
+        if serializer is None:
+            serializer = AvroSerializer(
+                self._client, entry.schema.json, to_dict=_to_dict,
+                conf={"subject.name.strategy": topic_subject_name_strategy},
+            )
+            self._serializers[topic_name] = serializer
+        try:
+            return serializer(model, self._contexts[topic_name])
+        except SchemaRegistryError as exc:
+            raise SchemaRegistryUnavailable(f"cannot register {entry.schema.name} for {topic_name}: {exc}") from exc
+
+    def decode(self, topic_name: str, data: bytes) -> BaseModel:
+        entry = lookup(self._topics, topic_name)
+        deserializer = self._deserializers.get(topic_name)
+        if deserializer is None:
+            deserializer = AvroDeserializer(
+                self._client, entry.schema.json,
+                conf={"subject.name.strategy": topic_subject_name_strategy},
+            )
+            self._deserializers[topic_name] = deserializer
+        try:
+            datum = deserializer(data, self._contexts[topic_name])
+        except SerializationError as exc:
+            raise DecodeError("frame", f"not Confluent Schema Registry framing: {exc}") from exc
+        except SchemaRegistryError as exc:
+            if exc.http_status_code is not None and 400 <= exc.http_status_code < 500:
+                raise DecodeError("schema", f"writer schema not in the registry: {exc}") from exc
+            raise SchemaRegistryUnavailable(f"schema registry error while decoding {topic_name}: {exc}") from exc
+        except SchemaResolutionError as exc:
+            raise DecodeError("schema resolution", f"writer schema does not read as {entry.schema.name}: {exc}") from exc
+        except _BODY_ERRORS as exc:
+            raise body_error(entry.schema.name, exc) from exc
+        return from_datum(entry.model, datum)
