@@ -11,6 +11,7 @@ the message); a registry that does not answer or answers 5xx raises
 `SchemaRegistryUnavailable` (retry, do not dead-letter).
 """
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,11 +22,13 @@ from confluent_kafka.schema_registry import (
 )
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext, SerializationError
+from fastavro import parse_schema
 from fastavro.read import SchemaResolutionError
 from pydantic import BaseModel
 
 from saveroute.serde.convert import from_datum, to_datum
 from saveroute.serde.errors import DecodeError, body_error
+from saveroute.serde.explain import explain_resolution
 from saveroute.serde.schemas import SchemaCatalog, default_catalog
 from saveroute.serde.topic_schemas import TopicSchema, lookup, topic_schemas
 
@@ -94,7 +97,17 @@ class ConfluentCodec:
                 raise DecodeError("schema", f"writer schema not in the registry: {exc}") from exc
             raise SchemaRegistryUnavailable(f"schema registry error while decoding {topic_name}: {exc}") from exc
         except SchemaResolutionError as exc:
-            raise DecodeError("schema resolution", f"writer schema does not read as {entry.schema.name}: {exc}") from exc
+            raise self._explain(entry, data) or DecodeError(
+                "schema resolution", f"writer schema does not read as {entry.schema.name}: {exc}"
+            ) from exc
         except _BODY_ERRORS as exc:
             raise body_error(entry.schema.name, exc) from exc
         return from_datum(entry.model, datum)
+
+    def _explain(self, entry: TopicSchema, data: bytes) -> DecodeError | None:
+        """Name the field a resolution failure is about (classic framing: 0, 4-byte id, body)."""
+        if data[:1] != b"\x00":
+            return None
+        writer = self._client.get_schema(int.from_bytes(data[1:5], "big"))
+        writer_parsed = parse_schema(json.loads(writer.schema_str), named_schemas={})
+        return explain_resolution(writer_parsed, entry.schema.parsed, data[5:], entry.schema.name)

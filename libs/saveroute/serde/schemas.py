@@ -264,7 +264,7 @@ class _Expander:
             defined_version, defined_in = self._defined[full_name]
             if pinned is not None and pinned != defined_version:
                 raise SchemaLoadError(
-                    f"{path}: pins {full_name} v{pinned}, but {defined_in} already brought in v{defined_version}"
+                    f"{path}: pins {full_name} v{pinned}, but v{defined_version} ({defined_in}) is already in this schema"
                 )
             return full_name  # already defined earlier in this schema: refer by name
         if pinned is None:

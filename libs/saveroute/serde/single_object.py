@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from saveroute.serde.convert import from_datum, to_datum
 from saveroute.serde.errors import DecodeError, body_error
+from saveroute.serde.explain import explain_resolution
 from saveroute.serde.schemas import SchemaCatalog, SchemaVersion, default_catalog
 from saveroute.serde.topic_schemas import TopicSchema, lookup, topic_schemas
 
@@ -65,7 +66,8 @@ def read_frame(catalog: SchemaCatalog, reader: SchemaVersion, data: bytes) -> di
     try:
         datum = schemaless_reader(buf, writer.parsed, None if writer is reader else reader.parsed)
     except SchemaResolutionError as exc:
-        raise DecodeError(
+        explained = explain_resolution(writer.parsed, reader.parsed, data[HEADER_SIZE:], reader.name)
+        raise explained or DecodeError(
             "schema resolution", f"{writer.name} v{writer.version} does not read as v{reader.version}: {exc}"
         ) from exc
     except Exception as exc:  # fastavro raises EOFError, ValueError, IndexError... on bad bodies
