@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from saveroute.models.enums import Cause, Path
+from saveroute.policy.phrases import compile_phrase
 
 CAUSES = [c.value for c in Cause]
 SENSITIVE_LABELS = ["legal", "refund", "billing_dispute", "data_deletion", "angry"]
@@ -80,12 +81,18 @@ class Cue(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_.]+$")]
     label: str
     weight: float = 1.0
+    facets: list[str] = Field(default_factory=list)  # extra facets this cue also signals
     phrases: Annotated[list[str], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _label_known(self) -> "Cue":
         if self.label not in CUE_LABELS:
             raise ValueError(f"unknown label {self.label!r} (one of {sorted(CUE_LABELS)})")
+        for facet in self.facets:
+            if facet not in FACET_LABELS:
+                raise ValueError(f"unknown facet {facet!r} (one of {FACET_LABELS})")
+        for phrase in self.phrases:
+            compile_phrase(phrase, self.id)  # raises ValueError naming the phrase
         return self
 
 
@@ -98,6 +105,13 @@ class Lexicon(_Strict):
     concessive: list[str]
     spelling: dict[str, str]  # common typos and chat spellings -> the word the cues use
     cues: list[Cue]
+
+    @model_validator(mode="after")
+    def _marker_phrases(self) -> "Lexicon":
+        for name in ("negators", "post_negators", "retro_negators", "focus", "concessive"):
+            for phrase in getattr(self, name):
+                compile_phrase(phrase, name)
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Lexicon":
@@ -135,6 +149,7 @@ class ClassificationPolicy(_Strict):
     evidence: EvidenceWeights
     emphasis: Emphasis
     unclear_min_score: float
+    unclear_min_score_no_text: float
     anger_caps_words: int
     acronyms: list[str]
 

@@ -1,0 +1,144 @@
+"""Classify a case's root cause from the customer's words and the account's evidence.
+
+Deterministic and explainable: every point of every score comes from a named
+policy cue or evidence rule, listed in `cues`, summarised in `evidence`.
+"""
+
+import math
+
+from saveroute.engine.scoring import SCORED_CAUSES, TextReading, read_text, score
+from saveroute.engine.text.matcher import Hit, TextAnalysis, matcher_for
+from saveroute.engine.text.tokens import shouted_words
+from saveroute.models import Classification, CueHit, EnrichedCase
+from saveroute.models.enums import Cause, Sensitive
+from saveroute.policy.schema import SENSITIVE_LABELS, Policy
+
+_PRODUCT_ISSUES = ("how_to", "bug", "feature_gap", "complexity", "limit")
+_EMPTY = TextAnalysis((), (), 0)
+
+
+def _quote(hits: list[Hit], limit: int = 3) -> str:
+    ordered = sorted(hits, key=lambda h: (-h.cue.weight * h.emphasis, h.start))[:limit]
+    return ", ".join(f"\u201c{h.surface}\u201d" for h in sorted(ordered, key=lambda h: h.start))
+
+
+def _confidence(top: float, second: float) -> float:
+    if top <= 0:
+        return 0.0
+    strength = 1 - math.exp(-top / 2.5)
+    margin = max(0.0, (top - max(second, 0.0)) / top)
+    return round(strength * (0.5 + 0.5 * margin), 4)
+
+
+def _sensitive(reading: TextReading, text: str, policy: Policy) -> list[Sensitive]:
+    flags = []
+    for label in SENSITIVE_LABELS:
+        hits = reading.sensitive.get(label, [])
+        if label == "angry":
+            strong = sum(h.cue.weight for h in hits if h.cue.id == "sensitive.angry")
+            weak = sum(h.cue.weight for h in hits if h.cue.id != "sensitive.angry")
+            shouting = "!!" in text or shouted_words(text, frozenset(policy.classification.acronyms)) >= (
+                policy.classification.anger_caps_words
+            )
+            if strong >= 3 or (strong + weak >= 1.5 and shouting):
+                flags.append(Sensitive.angry)
+        elif sum(h.cue.weight for h in hits) >= 3:
+            flags.append(Sensitive(label))
+    return flags
+
+
+def classify(case: EnrichedCase, policy: Policy) -> Classification:
+    text = case.signal.reason_text or ""
+    has_text = bool(text.strip())
+    analysis = matcher_for(policy).analyse(text) if has_text else _EMPTY
+    reading = read_text(analysis, policy)
+    scored = score(case, reading, has_text, policy)
+    scores = scored.scores
+
+    ranked = sorted(SCORED_CAUSES, key=lambda c: (-scores[c], SCORED_CAUSES.index(c)))
+    top, second = ranked[0], ranked[1]
+    top_score = scores[top]
+    floor = policy.classification.unclear_min_score if has_text else policy.classification.unclear_min_score_no_text
+    unclear = top_score < floor or reading.unclear > top_score
+    if unclear:
+        cause = Cause.unclear
+        confidence = round(0.6 * (1 - _confidence(top_score, scores[second])) + 0.2, 4)
+        secondary: list[Cause] = []
+    else:
+        cause = Cause(top)
+        confidence = _confidence(top_score, scores[second])
+        floor = max(1.0, 0.4 * top_score)
+        secondary = [Cause(c) for c in ranked[1:3] if scores[c] >= floor]
+
+    facets = reading.facets
+    sensitive = _sensitive(reading, text, policy)
+    distress = "grief" if "grief" in reading.distress else ("hardship" if "hardship" in reading.distress else None)
+    product_issue = next((p for p in _PRODUCT_ISSUES if f"product.{p}" in facets), None)
+    walk_away = None
+    if cause == Cause.customer_change:
+        if "walk_away.closing" in facets and "temporary" not in facets:
+            walk_away = "closing"
+        elif "walk_away.absorbed" in facets and any(h.cue.id == "change.ownership" for h in reading.support.get("customer_change", [])):
+            walk_away = "absorbed_by_parent"
+
+    evidence: list[str] = []
+    rules: list[str] = [f"classify.cause.{cause.value}"]
+    if cause != Cause.unclear and reading.support.get(cause.value):
+        evidence.append(f"Customer's words point to {cause.value.replace('_', ' ')}: {_quote(reading.support[cause.value])}")
+        rules.extend(dict.fromkeys(h.cue.id for h in reading.support[cause.value]))
+    elif cause == Cause.unclear:
+        if reading.unclear_hits:
+            evidence.append(f"No reason given: {_quote(reading.unclear_hits)}")
+        elif not has_text:
+            evidence.append("No customer words, and the account evidence points to no cause")
+        else:
+            evidence.append("The customer's words name no discernible reason")
+    for denied_cause, hit in sorted(reading.denied.items(), key=lambda kv: kv[1].start):
+        evidence.append(f"Customer rules out {denied_cause.replace('_', ' ')}: \u201c{hit.surface}\u201d")
+    for cue in scored.cues:
+        if cue.label == cause.value and not cue.rule.startswith(("classify.kind", "classify.reason_code")):
+            evidence.append(f"Account evidence for {cause.value.replace('_', ' ')}: {cue.text}")
+            rules.append(cue.rule)
+    code = case.signal.reason_code
+    if scored.reason_code_cause:
+        if scored.contradictory:
+            evidence.append(f"Reason code '{code}' points to {scored.reason_code_cause.replace('_', ' ')}, "
+                            "but the customer's words contradict it")
+            rules.append("classify.contradictory")
+        else:
+            evidence.append(f"Reason code '{code}' agrees ({scored.reason_code_cause.replace('_', ' ')})")
+            rules.append(f"classify.reason_code.{code}")
+    for flag in sensitive:
+        hits = reading.sensitive.get(flag.value, [])
+        quote = f": {_quote(hits)}" if hits else ""
+        evidence.append(f"Sensitive ({flag.value.replace('_', ' ')}){quote}")
+        rules.append(f"classify.sensitive.{flag.value}")
+    if distress:
+        evidence.append(f"Customer in distress ({distress}): \u201c{reading.distress[distress].surface}\u201d")
+        rules.append(f"classify.distress.{distress}")
+    if walk_away:
+        hit = facets["walk_away.closing" if walk_away == "closing" else "walk_away.absorbed"]
+        evidence.append(f"Walk-away signal ({walk_away.replace('_', ' ')}): \u201c{hit.surface}\u201d")
+        rules.append(f"classify.walk_away.{walk_away}")
+    evidence.extend(case.evidence.notes)
+
+    cue_hits = [
+        CueHit(rule=h.cue.id, label=h.cue.label, weight=round(h.cue.weight * h.emphasis, 3), text=h.surface, negated=h.negated)
+        for h in analysis.hits
+    ] + scored.cues
+    return Classification(
+        cause=cause,
+        confidence=min(1.0, max(0.0, confidence)),
+        secondary_causes=secondary,
+        scores={c: round(scores[c], 3) for c in SCORED_CAUSES},
+        sensitive=sensitive,
+        distress=distress,
+        contradictory=scored.contradictory,
+        reason_code_cause=Cause(scored.reason_code_cause) if scored.reason_code_cause else None,
+        product_issue=product_issue,
+        walk_away=walk_away,
+        contract_change="contract_change" in facets,
+        evidence=list(dict.fromkeys(evidence)),
+        cues=cue_hits,
+        rules=list(dict.fromkeys(rules)),
+    )

@@ -1,0 +1,136 @@
+"""Turn cue hits and account evidence into per-cause scores, with their reasons.
+
+Kept apart from `classification.py` so the arithmetic (priors, the budget-to-value
+shift, the bug-to-service shift) can be read and tested on its own.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from saveroute.engine.text.matcher import Hit, TextAnalysis
+from saveroute.models import CueHit, EnrichedCase
+from saveroute.models.enums import TicketStatus
+from saveroute.policy.schema import CAUSES, SENSITIVE_LABELS, Policy
+
+SCORED_CAUSES = [c for c in CAUSES if c != "unclear"]
+_OPEN = {TicketStatus.new, TicketStatus.open, TicketStatus.pending, TicketStatus.hold}
+
+
+@dataclass
+class TextReading:
+    """What the customer's words say, before any account evidence is added."""
+
+    scores: dict[str, float] = field(default_factory=lambda: {c: 0.0 for c in SCORED_CAUSES})
+    denied: dict[str, Hit] = field(default_factory=dict)
+    support: dict[str, list[Hit]] = field(default_factory=dict)
+    facets: dict[str, Hit] = field(default_factory=dict)
+    sensitive: dict[str, list[Hit]] = field(default_factory=dict)
+    unclear: float = 0.0
+    unclear_hits: list[Hit] = field(default_factory=list)
+    distress: dict[str, Hit] = field(default_factory=dict)
+
+    def top(self) -> tuple[str, float]:
+        return max(((c, self.scores[c]) for c in SCORED_CAUSES), key=lambda kv: (kv[1], -SCORED_CAUSES.index(kv[0])))
+
+
+def read_text(analysis: TextAnalysis, policy: Policy) -> TextReading:
+    reading = TextReading()
+    penalty = policy.classification.emphasis.negated_penalty
+    for hit in analysis.hits:
+        label, weight = hit.cue.label, hit.cue.weight
+        if label in reading.scores:
+            if hit.negated:
+                reading.scores[label] -= weight * penalty
+                reading.denied.setdefault(label, hit)
+            else:
+                reading.scores[label] += weight * hit.emphasis
+                reading.support.setdefault(label, []).append(hit)
+                for facet in hit.cue.facets:
+                    reading.facets.setdefault(facet, hit)
+        elif hit.negated:
+            continue
+        elif label == "unclear":
+            reading.unclear += weight * hit.emphasis
+            reading.unclear_hits.append(hit)
+        elif label in SENSITIVE_LABELS:
+            reading.sensitive.setdefault(label, []).append(hit)
+        elif label.startswith("distress."):
+            reading.distress.setdefault(label.split(".", 1)[1], hit)
+        elif label != "neutral":
+            reading.facets.setdefault(label, hit)
+    if "usage_positive" in reading.facets:
+        hit = reading.facets["usage_positive"]
+        reading.scores["value"] -= hit.cue.weight * penalty
+        reading.denied.setdefault("value", hit)
+    return reading
+
+
+@dataclass
+class Scored:
+    scores: dict[str, float]
+    cues: list[CueHit]
+    reason_code_cause: str | None
+    contradictory: bool
+
+
+def _open_breached_old_ticket(case: EnrichedCase) -> bool:
+    cutoff = case.now - timedelta(days=7)
+    return any(t.sla_breached and t.status in _OPEN and t.created_at <= cutoff for t in case.tickets)
+
+
+def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Policy) -> Scored:
+    cls = policy.classification
+    weights = cls.evidence
+    scores = dict(reading.scores)
+    cues: list[CueHit] = []
+
+    def add(cause: str, amount: float, rule: str, text: str) -> None:
+        scores[cause] += amount
+        cues.append(CueHit(rule=rule, label=cause, weight=round(amount, 3), text=text))
+
+    signal, ev = case.signal, case.evidence
+    code = (signal.reason_code or "").strip().lower() or None
+    code_cause = cls.reason_codes.get(code).value if code and cls.reason_codes.get(code) else None
+
+    # Contradiction: the text denies the code's cause, or firmly names another,
+    # incompatible cause while giving the code's cause no support at all.
+    contradictory = False
+    if code_cause and has_text:
+        text_top, text_top_score = reading.top()
+        compatible = any({code_cause, text_top} == {a.value, b.value} for a, b in cls.compatible)
+        contradictory = code_cause in reading.denied or (
+            text_top != code_cause and text_top_score >= 2.5 and reading.scores[code_cause] <= 0 and not compatible
+        )
+    if code_cause and not contradictory:
+        add(code_cause, weights.reason_code, f"classify.reason_code.{code}", f"reason code '{code}'")
+
+    for cause, amount in cls.kind_priors.get(signal.kind.value, {}).items():
+        add(cause.value, amount, f"classify.kind.{signal.kind.value}", f"signal kind {signal.kind.value}")
+
+    if ev.champion_departed:
+        add("relationship", weights.champion_departed, "classify.evidence.champion_departed", "champion departed")
+    if ev.sla_breaches_90d:
+        amount = weights.sla_breaches + weights.sla_breach_each_extra * min(ev.sla_breaches_90d - 1, 2)
+        add("service", amount, "classify.evidence.sla_breaches", f"{ev.sla_breaches_90d} SLA-breached tickets")
+    if ev.bad_csat_90d:
+        add("service", weights.bad_csat * min(ev.bad_csat_90d, 3), "classify.evidence.bad_csat",
+            f"{ev.bad_csat_90d} tickets with bad CSAT")
+    usage_positive = "usage_positive" in reading.facets
+    if ev.usage_collapsed and not usage_positive:
+        add("value", weights.usage_collapsed, "classify.evidence.usage_collapsed", "usage collapsed")
+    if "product.bug" in reading.facets and _open_breached_old_ticket(case):
+        add("service", weights.stale_unresolved_ticket_bug_to_service, "classify.evidence.unresolved_bug",
+            "a reported bug left unresolved past its SLA")
+
+    # "Budget cut" is not automatically commercial: with collapsed usage or words
+    # about unused value, the price language is really a value gap.
+    commercial_text = reading.scores["commercial"]
+    if commercial_text > 0 and "cash_flow" not in reading.facets and not usage_positive and (
+        ev.usage_collapsed or reading.scores["value"] >= 2.0
+    ):
+        moved = 0.6 * commercial_text
+        scores["commercial"] -= moved
+        scores["value"] += moved
+        cues.append(CueHit(rule="classify.shift.budget_to_value", label="value", weight=round(moved, 3),
+                           text="price language with unused value"))
+    return Scored(scores, cues, code_cause, contradictory)

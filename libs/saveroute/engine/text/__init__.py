@@ -1,0 +1,1 @@
+"""Language handling for the classifier: tokens with scopes, phrase patterns, cue matching."""

@@ -1,0 +1,40 @@
+"""One-edit typo correction onto the lexicon's own vocabulary (symmetric deletes).
+
+Only long words that are not already known are corrected, and only onto a word
+with the same first letter, so "expensvie" becomes "expensive" while short or
+ordinary words are left alone.
+"""
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+class TypoCorrector:
+    def __init__(self, vocabulary: set[str], min_length: int):
+        self.vocabulary = frozenset(vocabulary)
+        self.min_length = min_length
+        index: dict[str, set[str]] = {}
+        for word in vocabulary:
+            if len(word) < min_length - 1 or not word.isalpha():
+                continue
+            index.setdefault(word, set()).add(word)
+            for deleted in _deletes(word):
+                index.setdefault(deleted, set()).add(word)
+        self._index = index
+        self._cache: dict[str, str] = {}
+
+    def correct(self, word: str) -> str:
+        if word in self.vocabulary or len(word) < self.min_length or not word.isalpha():
+            return word
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        candidates: set[str] = set(self._index.get(word, ()))
+        for deleted in _deletes(word):
+            candidates |= self._index.get(deleted, set())
+        candidates = {c for c in candidates if c[0] == word[0] and abs(len(c) - len(word)) <= 1}
+        result = min(candidates) if len(candidates) == 1 else word
+        if len(self._cache) < 50_000:
+            self._cache[word] = result
+        return result

@@ -1,0 +1,159 @@
+"""Find the policy's cues in a text and decide which ones the text denies.
+
+At each position the longest cue wins and its words are consumed. A cue is
+denied when a negator stands shortly before it in the same negation scope, a
+post-negator follows it ("... was never the issue"), or the next clause takes
+it back ("..., tapi bukan itu masalah utama"). Clauses get an emphasis weight:
+focus ("the real problem is"), after a contrast ("but ..."), or conceded
+("sure, it's pricey, but ...").
+"""
+
+from dataclasses import dataclass
+from saveroute.engine.text.fuzzy import TypoCorrector
+from saveroute.policy.phrases import Phrase, PhraseIndex, compile_phrase, match_at
+from saveroute.engine.text.tokens import Token, Tokenised, tokenise
+from saveroute.policy.schema import Cue, Policy
+
+# marker kind -> the lexicon list that holds its phrases
+_MARKER_KINDS = {
+    "negator": "negators", "post_negator": "post_negators", "retro_negator": "retro_negators",
+    "focus": "focus", "concessive": "concessive",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    cue: Cue
+    start: int          # token index
+    end: int            # token index, exclusive
+    clause: int
+    negated: bool
+    emphasis: float
+    surface: str        # the words as the customer wrote them
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    kind: str
+    start: int
+    end: int
+    clause: int
+    scope: int
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnalysis:
+    hits: tuple[Hit, ...]
+    markers: tuple[Marker, ...]
+    token_count: int
+
+
+class CueMatcher:
+    """Built once per policy; `analyse` is pure and deterministic."""
+
+    def __init__(self, policy: Policy):
+        lex = policy.lexicon
+        self.spelling = dict(lex.spelling)
+        self.contrast = frozenset(lex.contrast)
+        self.window = policy.classification.emphasis.negation_window
+        self.emphasis = policy.classification.emphasis
+        self.cues = PhraseIndex()
+        self.order: dict[str, int] = {}
+        for position, cue in enumerate(lex.cues):
+            self.order[cue.id] = position
+            for phrase in cue.phrases:
+                self.cues.add(compile_phrase(phrase, cue))
+        self.markers = PhraseIndex()
+        for kind, attr in _MARKER_KINDS.items():
+            for phrase in getattr(lex, attr):
+                self.markers.add(compile_phrase(phrase, kind))
+        vocabulary = self.cues.vocabulary() | self.markers.vocabulary()
+        self.typos = TypoCorrector(vocabulary, policy.classification.emphasis.fuzzy_min_length)
+
+    # -- tokens -------------------------------------------------------------------------
+    def tokens(self, text: str) -> Tokenised:
+        raw = tokenise(text, self.spelling, self.contrast)
+        fixed = tuple(
+            t if (c := self.typos.correct(t.text)) == t.text else Token(c, t.start, t.end, t.clause, t.scope)
+            for t in raw.tokens
+        )
+        return Tokenised(fixed, raw.clause_count, raw.after_contrast)
+
+    # -- matching -----------------------------------------------------------------------
+    def _longest(self, index: PhraseIndex, tokens: tuple[Token, ...], i: int) -> list[tuple[int, Phrase]]:
+        found = []
+        for phrase in index.candidates(tokens[i].text):
+            end = match_at(phrase, tokens, i)
+            if end != -1:
+                found.append((end, phrase))
+        return found
+
+    def _find_markers(self, tokens: tuple[Token, ...]) -> list[Marker]:
+        markers = []
+        for i in range(len(tokens)):
+            for end, phrase in self._longest(self.markers, tokens, i):
+                markers.append(Marker(str(phrase.owner), i, end, tokens[i].clause, tokens[i].scope))
+        return markers
+
+    def _find_cues(self, tokens: tuple[Token, ...]) -> list[tuple[int, int, Cue]]:
+        found: list[tuple[int, int, Cue]] = []
+        i = 0
+        while i < len(tokens):
+            options = self._longest(self.cues, tokens, i)
+            if not options:
+                i += 1
+                continue
+            # longest span first; then the heavier cue; then policy order (deterministic)
+            end, phrase = min(
+                options, key=lambda o: (-(o[0] - i), -o[1].owner.weight, self.order[o[1].owner.id])
+            )
+            found.append((i, end, phrase.owner))
+            i = end
+        return found
+
+    def analyse(self, text: str) -> TextAnalysis:
+        tok = self.tokens(text)
+        tokens = tok.tokens
+        if not tokens:
+            return TextAnalysis((), (), 0)
+        markers = self._find_markers(tokens)
+        negators = [m for m in markers if m.kind == "negator"]
+        post = [m for m in markers if m.kind == "post_negator"]
+        retro_clauses = {m.clause - 1 for m in markers if m.kind == "retro_negator"}
+        focus_clauses = {m.clause for m in markers if m.kind == "focus"}
+        concessive_clauses = {
+            m.clause for m in markers if m.kind == "concessive" and (m.clause + 1) in tok.after_contrast
+        }
+        hits = []
+        for start, end, cue in self._find_cues(tokens):
+            first = tokens[start]
+            negated = any(
+                m.end <= start and start - m.end <= self.window and m.scope == first.scope
+                for m in negators
+            ) or any(
+                m.start >= end and m.start - end <= 2 and m.scope == tokens[end - 1].scope for m in post
+            ) or first.clause in retro_clauses
+            emphasis = 1.0
+            if first.clause in focus_clauses:
+                emphasis *= self.emphasis.focus
+            if first.clause in tok.after_contrast:
+                emphasis *= self.emphasis.after_contrast
+            if first.clause in concessive_clauses:
+                emphasis *= self.emphasis.concessive
+            surface = text[first.start:tokens[end - 1].end]
+            hits.append(Hit(cue, start, end, first.clause, negated, emphasis, surface))
+        return TextAnalysis(tuple(hits), tuple(markers), len(tokens))
+
+
+_MATCHERS: dict[int, tuple[Policy, CueMatcher]] = {}
+
+
+def matcher_for(policy: Policy) -> CueMatcher:
+    """One matcher per policy object (policies are immutable once loaded)."""
+    entry = _MATCHERS.get(id(policy))
+    if entry is None or entry[0] is not policy:
+        if len(_MATCHERS) > 16:
+            _MATCHERS.clear()
+        entry = (policy, CueMatcher(policy))
+        _MATCHERS[id(policy)] = entry
+    return entry[1]

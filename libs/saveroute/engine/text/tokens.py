@@ -1,0 +1,72 @@
+"""Split customer text into word tokens that know their clause and negation scope.
+
+A clause ends at sentence punctuation, a line break, a spaced dash, or a contrast
+word ("but", "tapi"), which starts the next clause. A negation scope is narrower:
+it also ends at commas, colons and brackets, so "not the price, it's that nobody
+uses it" denies the price and nothing after the comma.
+"""
+
+import re
+from dataclasses import dataclass
+
+_TOKEN_RE = re.compile(
+    r"[a-z]\*{2,}[a-z]*"          # masked profanity: f***, s**t
+    r"|[a-z0-9]+(?:'[a-z]+)?"     # words, with contractions kept whole
+    r"|%"
+    r"|[.!?;\n]+"                 # hard boundaries
+    r"|\s[-\u2013\u2014]+\s"      # a spaced dash
+    r"|[,:()\[\]\"]"              # soft boundaries
+)
+_HARD = re.compile(r"[.!?;\n]|\s[-\u2013\u2014]+\s")
+_SOFT = frozenset(',:()[]"')
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str        # normalised word
+    start: int       # offsets into the original text, for quoting evidence
+    end: int
+    clause: int
+    scope: int       # negation scope id
+
+
+@dataclass(frozen=True, slots=True)
+class Tokenised:
+    tokens: tuple[Token, ...]
+    clause_count: int
+    after_contrast: frozenset[int]  # clauses that begin with a contrast word
+
+
+def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> Tokenised:
+    lowered = text.translate(_QUOTES).lower()
+    tokens: list[Token] = []
+    clause = scope = 0
+    after_contrast: set[int] = set()
+    for match in _TOKEN_RE.finditer(lowered):
+        piece = match.group()
+        if piece[0] in _SOFT:
+            scope += 1
+            continue
+        if _HARD.match(piece):
+            if tokens and tokens[-1].clause == clause:
+                clause += 1
+            scope += 1
+            continue
+        word = spelling.get(piece, piece)
+        if word in contrast:
+            if tokens and tokens[-1].clause == clause:
+                clause += 1
+            scope += 1
+            after_contrast.add(clause)
+        for part in word.split(" "):  # a spelling entry may expand to two words
+            tokens.append(Token(part, match.start(), match.end(), clause, scope))
+    return Tokenised(tuple(tokens), clause + 1 if tokens else 0, frozenset(after_contrast))
+
+
+_CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def shouted_words(text: str, acronyms: frozenset[str]) -> int:
+    """Words in capitals that are not known acronyms: a sign of shouting."""
+    return sum(1 for word in _CAPS_RE.findall(text) if word.lower() not in acronyms)

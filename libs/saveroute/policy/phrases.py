@@ -1,0 +1,134 @@
+"""The policy's phrase syntax, compiled into matchers over tokens.
+
+Syntax: `word` exact, `word*` prefix, `*` any one word, `...` up to five words,
+`(a|b|c)` any of (each may be a prefix). Phrases are indexed by their first
+element so matching a text costs one dictionary look-up per token, not one
+regular expression per phrase.
+"""
+
+from dataclasses import dataclass, field
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the tokeniser lives in the engine; phrases only need its shape
+    from saveroute.engine.text.tokens import Token
+
+GAP_MAX = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Elem:
+    kind: str                      # "word" | "prefix" | "any" | "gap" | "alt"
+    words: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+    def accepts(self, word: str) -> bool:
+        if self.kind == "any":
+            return True
+        if word in self.words:
+            return True
+        return any(word.startswith(p) for p in self.prefixes)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    elems: tuple[Elem, ...]
+    source: str
+    owner: object                  # what the phrase belongs to (a cue, a marker kind)
+
+
+def _word_elem(text: str) -> Elem:
+    if text == "*":
+        return Elem("any")
+    if text == "...":
+        return Elem("gap")
+    if text.startswith("(") and text.endswith(")"):
+        options = [o for o in text[1:-1].split("|") if o]
+        return Elem(
+            "alt",
+            frozenset(o for o in options if not o.endswith("*")),
+            tuple(o[:-1] for o in options if o.endswith("*")),
+        )
+    if text.endswith("*") and len(text) > 1 and "**" not in text:
+        return Elem("prefix", prefixes=(text[:-1],))
+    return Elem("word", frozenset([text]))
+
+
+def split_phrase(phrase: str) -> list[str]:
+    """Break a phrase into element texts the way the tokeniser breaks text."""
+    out: list[str] = []
+    for raw in phrase.lower().replace("-", " ").split():
+        if raw in ("*", "...") or raw.startswith("("):
+            out.append(raw)
+            continue
+        # "% off" and "20%": percent signs are their own token, as in text.
+        out.extend(part for part in raw.replace("%", " % ").split() if part)
+    return out
+
+
+def compile_phrase(phrase: str, owner: object) -> Phrase:
+    elems = tuple(_word_elem(part) for part in split_phrase(phrase))
+    if not elems or elems[0].kind in ("any", "gap") or elems[-1].kind == "gap":
+        raise ValueError(f"phrase {phrase!r} must start and end with a word")
+    return Phrase(elems, phrase, owner)
+
+
+@dataclass
+class PhraseIndex:
+    """Phrases indexed by what their first element accepts."""
+
+    by_word: dict[str, list[Phrase]] = field(default_factory=dict)
+    by_prefix: dict[str, list[Phrase]] = field(default_factory=dict)
+    prefix_lengths: set[int] = field(default_factory=set)
+
+    def add(self, phrase: Phrase) -> None:
+        first = phrase.elems[0]
+        for word in first.words:
+            self.by_word.setdefault(word, []).append(phrase)
+        for prefix in first.prefixes:
+            self.by_prefix.setdefault(prefix, []).append(phrase)
+            self.prefix_lengths.add(len(prefix))
+
+    def candidates(self, word: str) -> list[Phrase]:
+        found = list(self.by_word.get(word, ()))
+        for length in self.prefix_lengths:
+            if len(word) >= length:
+                found.extend(self.by_prefix.get(word[:length], ()))
+        return found
+
+    def vocabulary(self) -> set[str]:
+        words: set[str] = set(self.by_word)
+        for phrases in list(self.by_word.values()) + list(self.by_prefix.values()):
+            for phrase in phrases:
+                for elem in phrase.elems:
+                    words.update(elem.words)
+        return words
+
+
+def match_at(phrase: Phrase, tokens: "tuple[Token, ...]", start: int) -> int:
+    """End index (exclusive) of the shortest match of `phrase` at `start`, or -1.
+
+    A match never crosses a clause boundary.
+    """
+    clause = tokens[start].clause
+
+    def walk(elem_i: int, tok_i: int) -> int:
+        if elem_i == len(phrase.elems):
+            return tok_i
+        elem = phrase.elems[elem_i]
+        if elem.kind == "gap":
+            for skip in range(GAP_MAX + 1):
+                j = tok_i + skip
+                if j >= len(tokens) or tokens[j].clause != clause:
+                    return -1
+                end = walk(elem_i + 1, j)
+                if end != -1:
+                    return end
+            return -1
+        if tok_i >= len(tokens) or tokens[tok_i].clause != clause:
+            return -1
+        if not elem.accepts(tokens[tok_i].text):
+            return -1
+        return walk(elem_i + 1, tok_i + 1)
+
+    return walk(0, start)
