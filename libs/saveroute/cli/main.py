@@ -12,6 +12,7 @@ import click
 COMMANDS: dict[str, str] = {
     "route": "saveroute.cli.route:route",
     "explain": "saveroute.cli.explain:explain",
+    "evaluate": "saveroute.cli.evaluate:evaluate",
 }
 
 
