@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "route": "saveroute.cli.route:route",
     "explain": "saveroute.cli.explain:explain",
     "evaluate": "saveroute.cli.evaluate:evaluate",
+    "approve": "saveroute.cli.approve:approve",
 }
 
 

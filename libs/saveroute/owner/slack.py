@@ -13,7 +13,11 @@ import threading
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
+from http.client import RemoteDisconnected
+from urllib.error import URLError
+
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -106,6 +110,14 @@ class PrintNotifier:
 
     def update(self, posted: Posted, message: SlackMessage) -> None:
         self._print(f"Slack update of {posted.channel} message {posted.ts}", message)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth retrying later: Slack rate-limited us or is down (after the client's own retries)."""
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        return status == 429 or status >= 500
+    return isinstance(exc, (URLError, RemoteDisconnected, ConnectionError, TimeoutError))
 
 
 def notifier_from(token: str | None, base_url: str, max_retries: int = 5) -> Notifier:

@@ -96,8 +96,12 @@ class ChainLog:
 @dataclass(frozen=True)
 class StoredMessage:
     posted: Posted
-    round: int
-    revision: int
+    version: str  # what the message shows (see `message_version`); equal means no update needed
+
+
+def message_version(task: ApprovalTask, state: ApprovalChainState) -> str:
+    approved = ",".join(str(r) for r in state.approved)
+    return f"r{task.revision}.n{state.round}.{state.status}.{approved}.{state.last_decision_id or '-'}"
 
 
 class MessageStore:
@@ -112,7 +116,7 @@ class MessageStore:
         if not raw:
             return None
         data = json.loads(raw)
-        return StoredMessage(Posted(data["channel"], data["ts"]), data["round"], data["revision"])
+        return StoredMessage(Posted(data["channel"], data["ts"]), data["version"])
 
     def all(self, task_id: str) -> dict[str, StoredMessage]:
         out = {}
@@ -124,8 +128,7 @@ class MessageStore:
         return out
 
     def put(self, task_id: str, slot: str, message: StoredMessage) -> None:
-        data = {"channel": message.posted.channel, "ts": message.posted.ts,
-                "round": message.round, "revision": message.revision}
+        data = {"channel": message.posted.channel, "ts": message.posted.ts, "version": message.version}
         self._r.hset(self._key(task_id), slot, json.dumps(data))
 
 
@@ -198,6 +201,13 @@ class DeadlineTimers:
     return #expired
     """
 
+    _REQUEUE = """
+    if redis.call('ZREM', KEYS[2], ARGV[2]) == 0 then return 0 end
+    if redis.call('HEXISTS', KEYS[3], ARGV[2]) == 1 then return 0 end
+    redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+    return 1
+    """
+
     def __init__(self, client: redis.Redis, prefix: str) -> None:
         self._r = client
         self._keys = [f"{prefix}deadlines:pending", f"{prefix}deadlines:inflight", f"{prefix}deadlines:final"]
@@ -205,6 +215,7 @@ class DeadlineTimers:
         self._claim = client.register_script(self._CLAIM)
         self._finish = client.register_script(self._FINISH)
         self._reclaim = client.register_script(self._RECLAIM)
+        self._requeue = client.register_script(self._REQUEUE)
 
     def schedule(self, task_id: str, due_epoch: float) -> bool:
         """Arm (or move) the timer; a no-op once the task was answered or escalated."""
@@ -220,6 +231,10 @@ class DeadlineTimers:
 
     def fired(self, task_id: str) -> None:
         self._finish(keys=self._keys, args=[task_id, "fired"])
+
+    def requeue(self, task_id: str, due_epoch: float) -> bool:
+        """A claimed timer that is not due after all (the task was revised): back to waiting."""
+        return bool(self._requeue(keys=self._keys, args=[due_epoch, task_id]))
 
     def reclaim_expired(self, now_epoch: float) -> int:
         return int(self._reclaim(keys=self._keys, args=[now_epoch]))

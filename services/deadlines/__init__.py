@@ -1,0 +1,1 @@
+"""The deadline worker: escalates unanswered approval tasks to the owner's manager, once."""
