@@ -6,7 +6,10 @@ from _serde_samples import dev_scenarios, samples
 from saveroute import topics
 from saveroute.serde import decode_key, encode_key, key_of, make_codec
 from saveroute.serde.confluent import ConfluentCodec
-from saveroute.serde.single_object import MAGIC, SingleObjectCodec
+from saveroute.serde.convert import to_datum
+from saveroute.serde.schemas import default_catalog
+from saveroute.serde.single_object import MAGIC, SingleObjectCodec, write_frame
+from saveroute.serde.topic_schemas import topic_schemas
 
 SAMPLES = samples()
 CODECS = {
@@ -83,3 +86,10 @@ def test_keys_are_plain_utf8_account_ids():
                    "Decision", "ApprovalTask", "Outcome"):
         assert key_of(by_record[record]) == b"acc_rowan_realty", record
     assert key_of(by_record["DeadLetter"]) == by_record["DeadLetter"].original_key
+
+
+@pytest.mark.parametrize(("topic_name", "kind", "model"), SAMPLES, ids=[f"{t}-{k}" for t, k, _ in SAMPLES])
+def test_the_fast_write_plan_writes_what_the_plain_datum_writes(topic_name, kind, model):
+    entry = topic_schemas(default_catalog())[topic_name]
+    datum = entry.plan.datum(model)
+    assert write_frame(entry.schema, datum) == write_frame(entry.schema, to_datum(model))

@@ -26,7 +26,7 @@ from fastavro import parse_schema
 from fastavro.read import SchemaResolutionError
 from pydantic import BaseModel
 
-from saveroute.serde.convert import from_datum, to_datum
+from saveroute.serde.convert import from_datum
 from saveroute.serde.errors import DecodeError, body_error
 from saveroute.serde.explain import explain_resolution
 from saveroute.serde.schemas import SchemaCatalog, default_catalog
@@ -38,10 +38,6 @@ _BODY_ERRORS = (EOFError, ValueError, IndexError, KeyError, TypeError, OverflowE
 
 class SchemaRegistryUnavailable(RuntimeError):
     """The registry could not be asked (down, 5xx): a transient fault, retry later."""
-
-
-def _to_dict(model: BaseModel, _ctx: SerializationContext) -> dict[str, Any]:
-    return to_datum(model)
 
 
 class ConfluentCodec:
@@ -70,7 +66,7 @@ class ConfluentCodec:
         serializer = self._serializers.get(topic_name)
         if serializer is None:
             serializer = AvroSerializer(
-                self._client, entry.schema.json, to_dict=_to_dict,
+                self._client, entry.schema.json, to_dict=lambda model, _ctx: entry.plan.datum(model),
                 conf={"subject.name.strategy": topic_subject_name_strategy},
             )
             self._serializers[topic_name] = serializer

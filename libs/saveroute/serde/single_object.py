@@ -14,7 +14,7 @@ from fastavro import schemaless_reader, schemaless_writer
 from fastavro.read import SchemaResolutionError
 from pydantic import BaseModel
 
-from saveroute.serde.convert import from_datum, to_datum
+from saveroute.serde.convert import from_datum
 from saveroute.serde.errors import DecodeError, body_error
 from saveroute.serde.explain import explain_resolution
 from saveroute.serde.schemas import SchemaCatalog, SchemaVersion, default_catalog
@@ -90,7 +90,7 @@ class SingleObjectCodec:
     def encode(self, topic_name: str, model: BaseModel) -> bytes:
         entry = lookup(self._topics, topic_name)
         entry.check(model)
-        return write_frame(entry.schema, to_datum(model))
+        return write_frame(entry.schema, entry.plan.datum(model))
 
     def decode(self, topic_name: str, data: bytes) -> BaseModel:
         entry = lookup(self._topics, topic_name)

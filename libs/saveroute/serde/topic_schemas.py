@@ -6,8 +6,10 @@ and check instances) and its newest schema (to write with, and to read into).
 
 from dataclasses import dataclass
 
+from fastavro.schema import expand_schema
 from pydantic import BaseModel
 
+from saveroute.serde.convert import WritePlan
 from saveroute.serde.schemas import SchemaCatalog, SchemaVersion
 from saveroute.topics import ALL_TOPICS, Topic
 
@@ -16,6 +18,7 @@ from saveroute.topics import ALL_TOPICS, Topic
 class TopicSchema:
     topic: Topic
     schema: SchemaVersion  # the newest version: what we write, and read into
+    plan: WritePlan  # how a model's dump becomes a datum fastavro writes fast
 
     @property
     def model(self) -> type[BaseModel]:
@@ -29,7 +32,11 @@ class TopicSchema:
 
 
 def topic_schemas(catalog: SchemaCatalog, topics: tuple[Topic, ...] = ALL_TOPICS) -> dict[str, TopicSchema]:
-    return {t.name: TopicSchema(t, catalog.newest(t.record)) for t in topics}
+    table = {}
+    for t in topics:
+        newest = catalog.newest(t.record)
+        table[t.name] = TopicSchema(t, newest, WritePlan(expand_schema(newest.parsed)))
+    return table
 
 
 def lookup(table: dict[str, TopicSchema], topic_name: str) -> TopicSchema:
