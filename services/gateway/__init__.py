@@ -1,0 +1,1 @@
+"""The ingest gateway: webhooks from Stripe, Zendesk and HubSpot (and canonical JSON) onto Kafka."""

@@ -1,0 +1,109 @@
+"""A gateway wired to a real broker and Redis for integration tests, plus a topic reader.
+
+`TopicTail` records the end offsets of the canonical topics before a test acts and
+later reads exactly what was appended since (explicit assignment, no group join),
+so a test can assert both what landed on Kafka and what did not.
+"""
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from confluent_kafka import Consumer, TopicPartition
+from fastapi.testclient import TestClient
+
+from saveroute import topics
+from saveroute.ingest.context import ContextResolver
+from saveroute.runtime import EventProducer
+from saveroute.runtime.codec import codec_from_settings
+from services.gateway.app import create_app
+from services.gateway.ingestor import Ingestor
+from services.gateway.publisher import KafkaPublisher
+from services.gateway.settings import GatewaySettings
+from services.gateway.state import DeliveryClaims, RedisContextStore
+
+CANONICAL = (topics.SIGNALS, topics.ACCOUNT_CONTEXT, topics.SUPPORT_TICKETS, topics.OUTCOMES)
+SECRETS = {"stripe_webhook_secret": "whsec_gateway_test", "zendesk_webhook_secret": "zd_test_secret",
+           "hubspot_client_secret": "hs-client-secret", "api_token": "api-test-token"}
+
+
+@dataclass
+class Landed:
+    topic: str
+    key: str
+    value: Any
+    event_id: str | None
+
+
+class TopicTail:
+    def __init__(self, bootstrap: str, settings: GatewaySettings) -> None:
+        self.consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"tail-{uuid.uuid4().hex}",
+                                  "enable.auto.commit": False})
+        self.codec = codec_from_settings(settings)
+        self.start = self._ends()
+
+    def _ends(self) -> dict[tuple[str, int], int]:
+        ends = {}
+        for topic in CANONICAL:
+            meta = self.consumer.list_topics(topic.name, timeout=10).topics[topic.name]
+            for partition in meta.partitions:
+                _, high = self.consumer.get_watermark_offsets(TopicPartition(topic.name, partition), timeout=10)
+                ends[(topic.name, partition)] = high
+        return ends
+
+    def appended(self) -> list[Landed]:
+        """Every record appended to the canonical topics since this tail was made."""
+        end = self._ends()
+        wanted = {tp: (self.start.get(tp, 0), high) for tp, high in end.items() if high > self.start.get(tp, 0)}
+        if not wanted:
+            return []
+        self.consumer.assign([TopicPartition(t, p, lo) for (t, p), (lo, _) in wanted.items()])
+        out: list[Landed] = []
+        remaining = sum(high - lo for lo, high in wanted.values())
+        misses = 0
+        while remaining > 0 and misses < 100:
+            msg = self.consumer.poll(0.2)
+            if msg is None:
+                misses += 1
+                continue
+            if msg.error():
+                continue
+            topic = topics.by_name(msg.topic())
+            headers = dict(msg.headers() or [])
+            event_id = headers.get("saveroute-event-id")
+            out.append(Landed(msg.topic(), msg.key().decode(), self.codec.decode(topic, msg.value()),
+                              event_id.decode() if event_id else None))
+            remaining -= 1
+        self.start = end
+        return out
+
+    def close(self) -> None:
+        self.consumer.close()
+
+
+@contextmanager
+def gateway(bootstrap: str, redis_url: str, with_tail: bool = True, **overrides: Any) -> Iterator[tuple[TestClient, GatewaySettings, TopicTail | None]]:
+    """A gateway app on the real broker and Redis with isolated Redis keys; yields (client, settings, tail)."""
+    values = {"kafka_bootstrap_servers": bootstrap, "redis_url": redis_url,
+              "gateway_key_prefix": f"test:{uuid.uuid4().hex}:", "delivery_wait_s": 15.0,
+              "default_owner_id": "usr_default", "default_owner_name": "Default Owner",
+              **SECRETS, **overrides}
+    settings = GatewaySettings(**values)
+    client = redis.Redis.from_url(redis_url)
+    claims = DeliveryClaims(client, settings.gateway_key_prefix, 3600, settings.claim_ttl_s)
+    resolver = ContextResolver(RedisContextStore(client, settings.gateway_key_prefix), settings.default_owner())
+    publisher = KafkaPublisher(EventProducer(settings), settings.delivery_wait_s)
+    app = create_app(settings, Ingestor(publisher, claims, resolver))
+    tail = TopicTail(bootstrap, settings) if with_tail else None
+    try:
+        with TestClient(app) as http:
+            yield http, settings, tail
+    finally:
+        if tail is not None:
+            tail.close()
+        publisher.producer.producer.flush(5)
+        publisher.producer = None  # type: ignore[assignment]  # last reference: the client stops now
+        client.close()
