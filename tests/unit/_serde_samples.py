@@ -35,7 +35,6 @@ from saveroute.models import (
     SavePlay,
     Scenario,
     SuccessCriterion,
-    SupportTicket,
 )
 from saveroute.topics import ALL_TOPICS
 

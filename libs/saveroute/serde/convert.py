@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from saveroute.serde.errors import DecodeError, from_validation_error
+from saveroute.serde.errors import from_validation_error
 
 M = TypeVar("M", bound=BaseModel)
 _Step = Callable[[Any], Any]
@@ -43,7 +43,7 @@ def _plain(value: Any) -> Any:
 
 
 def from_datum(model_type: type[M], datum: Mapping[str, Any]) -> M:
-    """The model a decoded datum describes; `DecodeError` names the first invalid field."""
+    """The model a decoded datum describes; a `DecodeError` names the first invalid field."""
     try:
         return model_type.model_validate(datum)
     except ValidationError as exc:
