@@ -8,7 +8,7 @@ from saveroute.owner.blocks import chain_line, decision_note, escalation_message
 from saveroute.owner.chain import ChainRules, apply, start
 from saveroute.owner.deadlines import escalation_for
 from saveroute.owner.mrkdwn import from_markdown, trim
-from tests.support.owner_factories import T0, make_decision, make_task
+from support.owner_factories import T0, make_decision, make_task
 
 RULES = ChainRules(parallel_review=True)
 

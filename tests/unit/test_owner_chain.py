@@ -3,7 +3,7 @@
 import pytest
 
 from saveroute.owner.chain import ChainRules, apply, fold, refusal, revise, stages, start, step
-from tests.support.owner_factories import make_decision, make_task
+from support.owner_factories import make_decision, make_task
 
 PARALLEL = ChainRules(parallel_review=True)
 SERIAL = ChainRules(parallel_review=False)

@@ -5,7 +5,7 @@ from datetime import timedelta
 from saveroute.owner.chain import ChainRules, apply, start
 from saveroute.owner.deadlines import escalation_for, needs_escalation
 from saveroute.owner.ids import decision_id_for, escalation_id_for
-from tests.support.owner_factories import T0, make_decision, make_task
+from support.owner_factories import T0, make_decision, make_task
 
 RULES = ChainRules()
 
