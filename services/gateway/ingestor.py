@@ -10,10 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from saveroute import topics
 from saveroute.ingest.canonical import CanonicalEvent, Mapped
-from saveroute.ingest.context import ContextResolver
-from saveroute.models import AccountContext
+from saveroute.ingest.context import ContextResolver, records_for
 from services.gateway import metrics
 from services.gateway.state import Claim, DeliveryClaims
 
@@ -86,18 +84,7 @@ class Ingestor:
         return Result(mapped.event_id, "published", len(events))
 
     def _records(self, mapped: Mapped) -> list[CanonicalEvent]:
-        """Context first (so a signal's account is known), then signals, tickets, outcomes."""
-        contexts: list[CanonicalEvent] = []
-        for patch in mapped.patches:
-            resolved = self.resolver.resolve(patch)
-            if resolved.context is None:
-                if not mapped.events:
-                    continue
-                metrics.INSUFFICIENT.labels(mapped.source).inc()
-                continue
-            contexts.append(CanonicalEvent(topics.ACCOUNT_CONTEXT, resolved.account_id,
-                                           resolved.context, patch.event_id))
-        for event in mapped.events:
-            if isinstance(event.value, AccountContext):
-                self.resolver.remember(event.value)
-        return contexts + list(mapped.events)
+        events, short = records_for(mapped, self.resolver)
+        if short and events:  # a signal with too little context: still published, the gap counted
+            metrics.INSUFFICIENT.labels(mapped.source).inc(short)
+        return events

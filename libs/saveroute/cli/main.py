@@ -14,6 +14,7 @@ COMMANDS: dict[str, str] = {
     "explain": "saveroute.cli.explain:explain",
     "evaluate": "saveroute.cli.evaluate:evaluate",
     "approve": "saveroute.cli.approve:approve",
+    "import": "saveroute.cli.import_cmd:import_group",
 }
 
 

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel
 
-from saveroute.ingest.canonical import ContextPatch, build
+from saveroute import topics
+from saveroute.ingest.canonical import CanonicalEvent, ContextPatch, Mapped, build
 from saveroute.ingest.errors import MappingError
 from saveroute.models import AccountContext, Owner
 
@@ -116,3 +117,23 @@ class ContextResolver:
 
 def _facts_of(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude_none=True)
+
+
+def records_for(mapped: Mapped, resolver: ContextResolver) -> tuple[list[CanonicalEvent], int]:
+    """Everything one mapped source event publishes, contexts first, and how many patches fell short.
+
+    Full contexts from elsewhere (POST /events) are remembered so later patches merge onto them.
+    """
+    contexts: list[CanonicalEvent] = []
+    short = 0
+    for patch in mapped.patches:
+        resolved = resolver.resolve(patch)
+        if resolved.context is None:
+            short += 1
+            continue
+        contexts.append(CanonicalEvent(topics.ACCOUNT_CONTEXT, resolved.account_id, resolved.context,
+                                       patch.event_id))
+    for event in mapped.events:
+        if isinstance(event.value, AccountContext):
+            resolver.remember(event.value)
+    return contexts + list(mapped.events), short
