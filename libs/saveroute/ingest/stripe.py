@@ -150,7 +150,8 @@ def _payment_failed(event_id: str, invoice: dict[str, Any], at: datetime) -> Can
         raise MappingError("data.object.customer", "missing")
     currency = (text(invoice.get("currency")) or "usd").upper()
     amount = invoice.get("amount_remaining", invoice.get("amount_due"))
-    parts = [f"Stripe invoice.payment_failed: payment of {money(amount or 0, currency)} failed"]
+    # Plain billing words: "failed"/"error" read as a product fault to the classifier's cues.
+    parts = [f"Stripe could not collect the payment of {money(amount or 0, currency)}"]
     if text(invoice.get("number")):
         parts.append(f"for invoice {invoice['number']}")
     if text(invoice.get("billing_reason")):
