@@ -53,3 +53,13 @@ def test_scenarios_join_each_signal_with_its_context() -> None:
             assert scenario.account.account_id == scenario.signal.account_id
         assert all(t.account_id == scenario.signal.account_id for t in scenario.tickets)
         assert scenario.tickets == sorted(scenario.tickets, key=lambda t: (t.created_at, t.ticket_id))
+
+
+def test_demo_decisions_cover_every_path() -> None:
+    from saveroute.engine import decide
+    from saveroute.models import Path
+    from saveroute.policy import load_policy
+
+    policy = load_policy()
+    paths = {decide(scenario, policy).path for scenario in load_demo(LATER).scenarios()}
+    assert paths == set(Path)

@@ -13,6 +13,10 @@ COMMANDS: dict[str, str] = {
     "route": "saveroute.cli.route:route",
     "explain": "saveroute.cli.explain:explain",
     "evaluate": "saveroute.cli.evaluate:evaluate",
+    "up": "saveroute.cli.up:up",
+    "demo": "saveroute.cli.demo:demo",
+    "replay": "saveroute.cli.replay:replay",
+    "tail": "saveroute.cli.tail:tail",
     "approve": "saveroute.cli.approve:approve",
     "import": "saveroute.cli.import_cmd:import_group",
 }

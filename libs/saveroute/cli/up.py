@@ -45,12 +45,19 @@ def start_stack(partitions: int) -> LocalStack:
 def up(partitions: int, demo: bool) -> None:
     """Run the embedded stack with the demo and print decisions until Ctrl-C."""
     stopping = threading.Event()
+    following = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         stopping.set()
+        if not following.is_set():  # still starting or feeding: unwind (and stop) right away
+            raise KeyboardInterrupt
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    stack = start_stack(partitions)
+    try:
+        stack = start_stack(partitions)
+    except KeyboardInterrupt:
+        click.echo("interrupted while starting; everything started has been stopped", err=True)
+        sys.exit(130)
     failed: list[str] = []
     try:
         if demo:
@@ -64,7 +71,10 @@ def up(partitions: int, demo: bool) -> None:
             failed.extend(child.name for child in stack.fleet.supervisor.exited())  # type: ignore[union-attr]
             return not stopping.is_set() and not failed
 
+        following.set()
         print_decisions(stack, click.echo, keep_following=keep_going)
+    except KeyboardInterrupt:
+        pass
     finally:
         click.echo("stopping services, redis and the broker ...")
         stack.stop()

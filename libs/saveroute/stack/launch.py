@@ -1,0 +1,32 @@
+"""How a pipeline service process starts: settings, logging, policy, then the consume loop.
+
+Each `services/<name>/__main__.py` hands `launch` a function that builds its `Stage`;
+everything a process does before and around the loop lives here once.
+"""
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+
+from saveroute.policy import Policy, PolicyError, load_policy
+from saveroute.runtime import RuntimeSettings, Stage, run_stage
+from saveroute.runtime.config import ConfigError, load_settings
+
+StageFactory = Callable[[RuntimeSettings, Policy], Stage]
+
+
+def launch(name: str, build: StageFactory) -> None:
+    """Run the stage `build` makes until SIGTERM/SIGINT; bad configuration exits 2 with the reason."""
+    try:
+        settings = load_settings(service_name=os.environ.get("SAVEROUTE_SERVICE_NAME", name))
+        policy = load_policy()
+    except (ConfigError, PolicyError) as exc:
+        print(f"saveroute-{name}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    logging.basicConfig(
+        level=settings.log_level,
+        format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    run_stage(build(settings, policy), settings)

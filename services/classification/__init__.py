@@ -1,0 +1,1 @@
+"""Classification: names the root cause of each enriched case."""
