@@ -4,19 +4,17 @@ Listens on $SAVEROUTE_HTTP_PORT when the local stack assigns one, else on
 $SAVEROUTE_APPROVALS_HOST:$SAVEROUTE_APPROVALS_PORT (127.0.0.1:8088).
 """
 
-import logging
 import os
-import sys
 
 import uvicorn
 
 from saveroute.models import ApprovalDecision
+from saveroute.owner.process import bootstrap
 from saveroute.owner.settings import OwnerSettings
 from saveroute.owner.signatures import SlackSignatures
 from saveroute.owner.stores import OwnerStores
 from saveroute.owner.wiring import messenger_for
 from saveroute.runtime import EventProducer, RuntimeSettings
-from saveroute.runtime.config import ConfigError, load_settings
 from saveroute.topics import APPROVAL_DECISIONS
 from services.approvals.app import create_app
 from services.approvals.submit import DecisionService
@@ -53,14 +51,7 @@ def build(settings: RuntimeSettings, owner: OwnerSettings, producer: EventProduc
 
 
 def main() -> None:
-    try:
-        settings = load_settings(service_name=os.environ.get("SAVEROUTE_SERVICE_NAME", NAME))
-        owner = OwnerSettings()
-    except (ConfigError, ValueError) as exc:
-        print(f"saveroute-{NAME}: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    logging.basicConfig(level=settings.log_level, stream=sys.stderr,
-                        format=f"%(asctime)s {NAME} %(levelname)s %(name)s: %(message)s")
+    settings, owner = bootstrap(NAME)
     port = int(os.environ.get("SAVEROUTE_HTTP_PORT") or owner.approvals_port)
     uvicorn.run(build(settings, owner), host=owner.approvals_host, port=port, log_level="warning")
 

@@ -3,17 +3,14 @@
 Serves `/metrics` and `/healthz` on the runtime's metrics port, like the stages do.
 """
 
-import logging
 import os
 import signal
-import sys
 import threading
 
 from saveroute.models import Escalation
-from saveroute.owner.settings import OwnerSettings
+from saveroute.owner.process import bootstrap
 from saveroute.owner.stores import OwnerStores
 from saveroute.runtime import EventProducer
-from saveroute.runtime.config import ConfigError, load_settings
 from saveroute.runtime.health import OpsServer
 from saveroute.topics import ESCALATIONS
 from services.deadlines.worker import DeadlineWorker
@@ -22,14 +19,7 @@ NAME = "deadlines"
 
 
 def main() -> None:
-    try:
-        settings = load_settings(service_name=os.environ.get("SAVEROUTE_SERVICE_NAME", NAME))
-        owner = OwnerSettings()
-    except (ConfigError, ValueError) as exc:
-        print(f"saveroute-{NAME}: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
-    logging.basicConfig(level=settings.log_level, stream=sys.stderr,
-                        format=f"%(asctime)s {NAME} %(levelname)s %(name)s: %(message)s")
+    settings, owner = bootstrap(NAME)
     stores = OwnerStores.connect(str(settings.redis_url), owner.owner_key_prefix)
     producer = EventProducer(settings)
 
