@@ -1,0 +1,1 @@
+"""The embedded stack: local broker and Redis processes, topic setup, and service supervision."""
