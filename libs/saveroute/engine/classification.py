@@ -5,6 +5,7 @@ policy cue or evidence rule, listed in `cues`, summarised in `evidence`.
 """
 
 import math
+from datetime import timedelta
 
 from saveroute.engine.scoring import SCORED_CAUSES, TextReading, read_text, score
 from saveroute.engine.text.matcher import Hit, TextAnalysis, matcher_for
@@ -30,6 +31,15 @@ def _confidence(top: float, second: float) -> float:
     return round(strength * (0.5 + 0.5 * margin), 4)
 
 
+def _subjects(case: EnrichedCase, policy: Policy) -> str:
+    since = case.now - timedelta(days=policy.thresholds.ticket_window_days)
+    return ". ".join(t.subject for t in case.tickets if t.subject and t.created_at >= since)
+
+
+def _has_focus(analysis: TextAnalysis) -> bool:
+    return any(m.kind == "focus" for m in analysis.markers)
+
+
 def _sensitive(reading: TextReading, text: str, policy: Policy) -> list[Sensitive]:
     flags = []
     for label in SENSITIVE_LABELS:
@@ -37,10 +47,12 @@ def _sensitive(reading: TextReading, text: str, policy: Policy) -> list[Sensitiv
         if label == "angry":
             strong = sum(h.cue.weight for h in hits if h.cue.id == "sensitive.angry")
             weak = sum(h.cue.weight for h in hits if h.cue.id != "sensitive.angry")
-            shouting = "!!" in text or shouted_words(text, frozenset(policy.classification.acronyms)) >= (
-                policy.classification.anger_caps_words
-            )
-            if strong >= 3 or (strong + weak >= 1.5 and shouting):
+            cls = policy.classification
+            shouted = shouted_words(text, frozenset(cls.acronyms))
+            shouting = "!!" in text or shouted >= cls.anger_caps_words
+            words = max(1, len(text.split()))
+            sustained = shouted >= cls.shouting_min_words and shouted / words >= cls.shouting_ratio
+            if strong >= 3 or (strong + weak >= 1.5 and shouting) or sustained:
                 flags.append(Sensitive.angry)
         elif sum(h.cue.weight for h in hits) >= 3:
             flags.append(Sensitive(label))
@@ -50,16 +62,27 @@ def _sensitive(reading: TextReading, text: str, policy: Policy) -> list[Sensitiv
 def classify(case: EnrichedCase, policy: Policy) -> Classification:
     text = case.signal.reason_text or ""
     has_text = bool(text.strip())
-    analysis = matcher_for(policy).analyse(text) if has_text else _EMPTY
-    reading = read_text(analysis, policy)
+    if has_text:
+        analysis = matcher_for(policy).analyse(text)
+        reading = read_text(analysis, policy)
+    else:
+        # No customer words: the subjects of recent tickets are weak evidence of what hurts.
+        analysis = matcher_for(policy).analyse(_subjects(case, policy))
+        reading = read_text(analysis, policy, scale=policy.classification.evidence.ticket_subjects)
+        reading.sensitive.clear()
+        reading.distress.clear()
+        reading.facets.clear()
     scored = score(case, reading, has_text, policy)
     scores = scored.scores
 
     ranked = sorted(SCORED_CAUSES, key=lambda c: (-scores[c], SCORED_CAUSES.index(c)))
     top, second = ranked[0], ranked[1]
     top_score = scores[top]
-    floor = policy.classification.unclear_min_score if has_text else policy.classification.unclear_min_score_no_text
-    unclear = top_score < floor or reading.unclear > top_score
+    cls = policy.classification
+    floor = cls.unclear_min_score if has_text else cls.unclear_min_score_no_text
+    close = [c for c in ranked if scores[c] >= max(floor, cls.conflict_ratio * top_score)]
+    conflicted = has_text and len(close) >= cls.conflict_min_causes and not _has_focus(analysis)
+    unclear = top_score < floor or reading.unclear > top_score or conflicted
     if unclear:
         cause = Cause.unclear
         confidence = round(0.6 * (1 - _confidence(top_score, scores[second])) + 0.2, 4)
@@ -87,7 +110,11 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
         evidence.append(f"Customer's words point to {cause.value.replace('_', ' ')}: {_quote(reading.support[cause.value])}")
         rules.extend(dict.fromkeys(h.cue.id for h in reading.support[cause.value]))
     elif cause == Cause.unclear:
-        if reading.unclear_hits:
+        if conflicted:
+            evidence.append("The customer's words point to several causes at once and none leads: "
+                            + ", ".join(c.replace("_", " ") for c in close))
+            rules.append("classify.conflicting_causes")
+        elif reading.unclear_hits:
             evidence.append(f"No reason given: {_quote(reading.unclear_hits)}")
         elif not has_text:
             evidence.append("No customer words, and the account evidence points to no cause")

@@ -33,11 +33,19 @@ class TextReading:
         return max(((c, self.scores[c]) for c in SCORED_CAUSES), key=lambda kv: (kv[1], -SCORED_CAUSES.index(kv[0])))
 
 
-def read_text(analysis: TextAnalysis, policy: Policy) -> TextReading:
+def read_text(analysis: TextAnalysis, policy: Policy, scale: float = 1.0) -> TextReading:
+    """Scores from the words; `scale` < 1 reads weaker text (ticket subjects)."""
     reading = TextReading()
-    penalty = policy.classification.emphasis.negated_penalty
+    emphasis = policy.classification.emphasis
+    penalty = emphasis.negated_penalty
+    seen: dict[str, int] = {}
     for hit in analysis.hits:
-        label, weight = hit.cue.label, hit.cue.weight
+        label = hit.cue.label
+        repeats = seen.get(hit.cue.id, 0)
+        seen[hit.cue.id] = repeats + 1
+        weight = hit.cue.weight * scale * (1.0 if repeats == 0 else emphasis.repeat_damping ** repeats)
+        if hit.conditional and label == "competitive":
+            weight *= emphasis.conditional
         if label in reading.scores:
             if hit.negated:
                 reading.scores[label] -= weight * penalty
@@ -107,6 +115,9 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
     for cause, amount in cls.kind_priors.get(signal.kind.value, {}).items():
         add(cause.value, amount, f"classify.kind.{signal.kind.value}", f"signal kind {signal.kind.value}")
 
+    if signal.requested_discount_pct:
+        add("commercial", weights.discount_requested, "classify.evidence.discount_requested",
+            f"{signal.requested_discount_pct:g}% discount requested")
     if ev.champion_departed:
         add("relationship", weights.champion_departed, "classify.evidence.champion_departed", "champion departed")
     if ev.sla_breaches_90d:

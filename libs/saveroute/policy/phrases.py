@@ -61,8 +61,13 @@ def split_phrase(phrase: str) -> list[str]:
         if raw in ("*", "...") or raw.startswith("("):
             out.append(raw)
             continue
-        # "% off" and "20%": percent signs are their own token, as in text.
-        out.extend(part for part in raw.replace("%", " % ").split() if part)
+        # "% off" and "20%": percent signs are their own token, as in text;
+        # a trailing 's is its own token, as the tokeniser makes it.
+        for part in raw.replace("%", " % ").split():
+            if part.endswith("'s") and len(part) > 2:
+                out += [part[:-2], "'s"]
+            else:
+                out.append(part)
     return out
 
 
@@ -73,15 +78,42 @@ def compile_phrase(phrase: str, owner: object) -> Phrase:
     return Phrase(elems, phrase, owner)
 
 
+_END = ""  # trie key that marks "a phrase ends here"
+
+
+def _literal_expansions(phrase: Phrase) -> list[tuple[str, ...]] | None:
+    """The exact word sequences a phrase stands for, or None if it needs the generic matcher."""
+    sequences: list[tuple[str, ...]] = [()]
+    for elem in phrase.elems:
+        if elem.kind not in ("word", "alt") or elem.prefixes:
+            return None
+        sequences = [seq + (word,) for seq in sequences for word in sorted(elem.words)]
+        if len(sequences) > 64:
+            return None
+    return sequences
+
+
 @dataclass
 class PhraseIndex:
-    """Phrases indexed by what their first element accepts."""
+    """Literal phrases in a word trie; wildcard, prefix and gap phrases indexed by first element."""
 
+    trie: dict = field(default_factory=dict)
     by_word: dict[str, list[Phrase]] = field(default_factory=dict)
     by_prefix: dict[str, list[Phrase]] = field(default_factory=dict)
     prefix_lengths: set[int] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
 
     def add(self, phrase: Phrase) -> None:
+        for elem in phrase.elems:
+            self.words.update(elem.words)
+        literals = _literal_expansions(phrase)
+        if literals is not None:
+            for seq in literals:
+                node = self.trie
+                for word in seq:
+                    node = node.setdefault(word, {})
+                node.setdefault(_END, []).append(phrase)
+            return
         first = phrase.elems[0]
         for word in first.words:
             self.by_word.setdefault(word, []).append(phrase)
@@ -89,20 +121,32 @@ class PhraseIndex:
             self.by_prefix.setdefault(prefix, []).append(phrase)
             self.prefix_lengths.add(len(prefix))
 
-    def candidates(self, word: str) -> list[Phrase]:
-        found = list(self.by_word.get(word, ()))
+    def matches_at(self, tokens: "tuple[Token, ...]", start: int) -> list[tuple[int, Phrase]]:
+        """Every (end, phrase) that matches at `start`, within one clause."""
+        found: list[tuple[int, Phrase]] = []
+        node = self.trie
+        clause = tokens[start].clause
+        i = start
+        while i < len(tokens) and tokens[i].clause == clause:
+            node = node.get(tokens[i].text)
+            if node is None:
+                break
+            i += 1
+            for phrase in node.get(_END, ()):
+                found.append((i, phrase))
+        word = tokens[start].text
+        generic = list(self.by_word.get(word, ()))
         for length in self.prefix_lengths:
             if len(word) >= length:
-                found.extend(self.by_prefix.get(word[:length], ()))
+                generic.extend(self.by_prefix.get(word[:length], ()))
+        for phrase in generic:
+            end = match_at(phrase, tokens, start)
+            if end != -1:
+                found.append((end, phrase))
         return found
 
     def vocabulary(self) -> set[str]:
-        words: set[str] = set(self.by_word)
-        for phrases in list(self.by_word.values()) + list(self.by_prefix.values()):
-            for phrase in phrases:
-                for elem in phrase.elems:
-                    words.update(elem.words)
-        return words
+        return set(self.words)
 
 
 def match_at(phrase: Phrase, tokens: "tuple[Token, ...]", start: int) -> int:

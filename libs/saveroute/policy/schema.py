@@ -103,12 +103,13 @@ class Lexicon(_Strict):
     contrast: list[str]
     focus: list[str]
     concessive: list[str]
+    conditional: list[str]  # "if", "kalau", "otherwise": a threat, not an evaluation
     spelling: dict[str, str]  # common typos and chat spellings -> the word the cues use
     cues: list[Cue]
 
     @model_validator(mode="after")
     def _marker_phrases(self) -> "Lexicon":
-        for name in ("negators", "post_negators", "retro_negators", "focus", "concessive"):
+        for name in ("negators", "post_negators", "retro_negators", "focus", "concessive", "conditional"):
             for phrase in getattr(self, name):
                 compile_phrase(phrase, name)
         return self
@@ -129,6 +130,10 @@ class Emphasis(_Strict):
     concessive: float
     negated_penalty: float
     negation_window: Annotated[int, Field(ge=1, le=10)]
+    conditional: float       # a competitive cue inside an "if ..." clause
+    late_position: float     # long texts: a cue at the end weighs this much more than one at the start
+    long_text_tokens: Annotated[int, Field(ge=1)]
+    repeat_damping: Annotated[float, Field(ge=0, le=1)]  # each repeat of the same cue adds this share
     fuzzy_min_length: Annotated[int, Field(ge=3)]
 
 
@@ -140,6 +145,8 @@ class EvidenceWeights(_Strict):
     usage_collapsed: float
     reason_code: float
     stale_unresolved_ticket_bug_to_service: float
+    discount_requested: float
+    ticket_subjects: float   # with no customer words, ticket subjects are read at this weight
 
 
 class ClassificationPolicy(_Strict):
@@ -151,6 +158,10 @@ class ClassificationPolicy(_Strict):
     unclear_min_score: float
     unclear_min_score_no_text: float
     anger_caps_words: int
+    shouting_min_words: int          # this many shouted words ...
+    shouting_ratio: float            # ... making up this share of all words is anger on its own
+    conflict_min_causes: int         # this many causes, each within conflict_ratio of the top,
+    conflict_ratio: float            # mean the words contradict themselves: unclear
     acronyms: list[str]
 
 

@@ -10,14 +10,14 @@ focus ("the real problem is"), after a contrast ("but ..."), or conceded
 
 from dataclasses import dataclass
 from saveroute.engine.text.fuzzy import TypoCorrector
-from saveroute.policy.phrases import Phrase, PhraseIndex, compile_phrase, match_at
+from saveroute.policy.phrases import Phrase, PhraseIndex, compile_phrase
 from saveroute.engine.text.tokens import Token, Tokenised, tokenise
 from saveroute.policy.schema import Cue, Policy
 
 # marker kind -> the lexicon list that holds its phrases
 _MARKER_KINDS = {
     "negator": "negators", "post_negator": "post_negators", "retro_negator": "retro_negators",
-    "focus": "focus", "concessive": "concessive",
+    "focus": "focus", "concessive": "concessive", "conditional": "conditional",
 }
 
 
@@ -30,6 +30,7 @@ class Hit:
     negated: bool
     emphasis: float
     surface: str        # the words as the customer wrote them
+    conditional: bool = False  # inside an "if ..." clause
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +82,7 @@ class CueMatcher:
 
     # -- matching -----------------------------------------------------------------------
     def _longest(self, index: PhraseIndex, tokens: tuple[Token, ...], i: int) -> list[tuple[int, Phrase]]:
-        found = []
-        for phrase in index.candidates(tokens[i].text):
-            end = match_at(phrase, tokens, i)
-            if end != -1:
-                found.append((end, phrase))
-        return found
+        return index.matches_at(tokens, i)
 
     def _find_markers(self, tokens: tuple[Token, ...]) -> list[Marker]:
         markers = []
@@ -124,6 +120,9 @@ class CueMatcher:
         concessive_clauses = {
             m.clause for m in markers if m.kind == "concessive" and (m.clause + 1) in tok.after_contrast
         }
+        conditional_clauses = {m.clause for m in markers if m.kind == "conditional"}
+        long_text = len(tokens) >= self.emphasis.long_text_tokens
+        late = self.emphasis.late_position
         hits = []
         for start, end, cue in self._find_cues(tokens):
             first = tokens[start]
@@ -140,8 +139,11 @@ class CueMatcher:
                 emphasis *= self.emphasis.after_contrast
             if first.clause in concessive_clauses:
                 emphasis *= self.emphasis.concessive
+            if long_text:
+                emphasis *= (1 - late / 2) + late * start / len(tokens)
             surface = text[first.start:tokens[end - 1].end]
-            hits.append(Hit(cue, start, end, first.clause, negated, emphasis, surface))
+            hits.append(Hit(cue, start, end, first.clause, negated, emphasis, surface,
+                            first.clause in conditional_clauses))
         return TextAnalysis(tuple(hits), tuple(markers), len(tokens))
 
 

@@ -8,22 +8,20 @@ uses it" denies the price and nothing after the comma.
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 _TOKEN_RE = re.compile(
-    r"[a-z]\*{2,}[a-z]*"          # masked profanity: f***, s**t
-    r"|[a-z0-9]+(?:'[a-z]+)?"     # words, with contractions kept whole
-    r"|%"
-    r"|[.!?;\n]+"                 # hard boundaries
-    r"|\s[-\u2013\u2014]+\s"      # a spaced dash
-    r"|[,:()\[\]\"]"              # soft boundaries
+    r"(?P<w>[a-z]\*{2,}[a-z]*"      # masked profanity: f***, s**t
+    r"|[a-z0-9]+(?:'[a-z]+)?"      # words, with contractions kept whole
+    r"|%)"
+    r"|(?P<h>[.!?;\n]+"            # hard boundaries
+    r"|\s[-\u2013\u2014]+\s)"       # a spaced dash
+    r"|(?P<s>[,:()\[\]\"])"         # soft boundaries
 )
-_HARD = re.compile(r"[.!?;\n]|\s[-\u2013\u2014]+\s")
-_SOFT = frozenset(',:()[]"')
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str        # normalised word
     start: int       # offsets into the original text, for quoting evidence
     end: int
@@ -38,28 +36,42 @@ class Tokenised:
     after_contrast: frozenset[int]  # clauses that begin with a contrast word
 
 
+def split_word(word: str) -> list[str]:
+    """A normalised word as tokens: spelling expansions split on spaces, and a
+    trailing 's stands alone so "support's" matches cues about "support"."""
+    parts = word.split(" ") if " " in word else [word]
+    out: list[str] = []
+    for part in parts:
+        if part.endswith("'s") and len(part) > 2:
+            out += [part[:-2], "'s"]
+        else:
+            out.append(part)
+    return out
+
+
 def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> Tokenised:
     lowered = text.translate(_QUOTES).lower()
     tokens: list[Token] = []
     clause = scope = 0
     after_contrast: set[int] = set()
     for match in _TOKEN_RE.finditer(lowered):
-        piece = match.group()
-        if piece[0] in _SOFT:
+        kind = match.lastgroup
+        if kind == "s":
             scope += 1
             continue
-        if _HARD.match(piece):
+        if kind == "h":
             if tokens and tokens[-1].clause == clause:
                 clause += 1
             scope += 1
             continue
+        piece = match.group()
         word = spelling.get(piece, piece)
         if word in contrast:
             if tokens and tokens[-1].clause == clause:
                 clause += 1
             scope += 1
             after_contrast.add(clause)
-        for part in word.split(" "):  # a spelling entry may expand to two words
+        for part in split_word(word):
             tokens.append(Token(part, match.start(), match.end(), clause, scope))
     return Tokenised(tuple(tokens), clause + 1 if tokens else 0, frozenset(after_contrast))
 
