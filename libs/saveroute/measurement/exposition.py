@@ -5,6 +5,7 @@ neither resets nor repeats a counter. Pre-initialised series are exposed at zero
 for every label combination of their vocabularies.
 """
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -17,7 +18,9 @@ from prometheus_client.core import (
 )
 
 from saveroute.measurement import catalog as m
-from saveroute.measurement.ledger import StateBackend, bucket_label, parse_series_field
+from saveroute.measurement.ledger import StateBackend, StateUnavailable, bucket_label, parse_series_field
+
+log = logging.getLogger(__name__)
 
 
 def _grouped(totals: dict[str, float]) -> dict[str, dict[tuple[str, ...], float]]:
@@ -51,8 +54,12 @@ class BusinessCollector:
             yield _family(spec)
 
     def collect(self) -> Iterator[Metric]:
-        grouped = _grouped(self._backend.totals())
-        open_, past_due = self._backend.open_tasks(self._clock())
+        try:
+            grouped = _grouped(self._backend.totals())
+            open_, past_due = self._backend.open_tasks(self._clock())
+        except StateUnavailable as exc:  # the pipeline metrics still answer
+            log.warning("business metrics unavailable: %s", exc)
+            return
         gauges = {m.TASKS_OPEN.name: open_, m.TASKS_PAST_DUE.name: past_due}
         for spec in m.METRICS:
             family = _family(spec)

@@ -59,6 +59,10 @@ class StateBackend(Protocol):
         """Per cause: open owner tasks, and those of them past their due time at `now`."""
 
 
+class StateUnavailable(RuntimeError):
+    """The state store cannot be read right now (a scrape then shows no business series)."""
+
+
 class UndeclaredKey(KeyError):
     """The counting logic read a key its event did not declare: a bug, not bad data."""
 

@@ -21,6 +21,9 @@ class MeasurementSettings(BaseSettings):
     fx_rates: dict[str, float] = Field(default_factory=dict)
     # Idempotency marks and join facts outlive the broker's retention by a margin.
     state_ttl_days: Annotated[int, Field(gt=0)] = 400
+    # Where the metrics service keeps marks, join facts and totals in Redis. Unset: next to
+    # the runtime's idempotency keys, so a namespaced fleet gets its own totals.
+    measurement_key_prefix: str | None = None
 
     @field_validator("fx_rates")
     @classmethod
@@ -31,6 +34,11 @@ class MeasurementSettings(BaseSettings):
             if not rate > 0:
                 raise ValueError(f"rate for {code} must be > 0, got {rate}")
         return rates
+
+    def key_prefix(self, idempotency_key_prefix: str) -> str:
+        if self.measurement_key_prefix:
+            return self.measurement_key_prefix
+        return f"{idempotency_key_prefix.removesuffix('done:')}measurement:"
 
     def rate(self, currency: str) -> float | None:
         """One unit of `currency` in the reporting currency, or None when not configured."""

@@ -27,6 +27,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("enrichment", "services.enrichment", "saveroute-enrichment", pipeline=True),
     ServiceSpec("classification", "services.classification", "saveroute-classification", pipeline=True),
     ServiceSpec("routing", "services.routing", "saveroute-routing", pipeline=True),
+    ServiceSpec("metrics", "services.metrics", "saveroute-metrics"),
     ServiceSpec("alerts", "services.alerts", "saveroute-alerts"),
     ServiceSpec("approvals", "services.approvals", "saveroute-approvals", http=True),
     ServiceSpec("deadlines", "services.deadlines", "saveroute-deadlines"),
