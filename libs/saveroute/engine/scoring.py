@@ -13,6 +13,8 @@ from saveroute.models.enums import TicketStatus
 from saveroute.policy.schema import CAUSES, SENSITIVE_LABELS, Policy
 
 SCORED_CAUSES = [c for c in CAUSES if c != "unclear"]
+_PRICE_MATCH_CUES = {"commercial.discount_ask", "commercial.price_generic", "commercial.price_weak"}
+_PRICE_MATCH_RULES = {"classify.kind.price_concession_request", "classify.evidence.discount_requested"}
 _OPEN = {TicketStatus.new, TicketStatus.open, TicketStatus.pending, TicketStatus.hold}
 
 
@@ -132,6 +134,18 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
     if "product.bug" in reading.facets and _open_breached_old_ticket(case):
         add("service", weights.stale_unresolved_ticket_bug_to_service, "classify.evidence.unresolved_bug",
             "a reported bug left unresolved past its SLA")
+
+    # A price ask made to match a competitor's offer is part of the competitive threat.
+    competitive_text = reading.scores["competitive"]
+    if competitive_text >= 3.0 and "cash_flow" not in reading.facets:
+        price_match = sum(
+            h.cue.weight * h.emphasis for h in reading.support.get("commercial", []) if h.cue.id in _PRICE_MATCH_CUES
+        ) + sum(c.weight for c in cues if c.label == "commercial" and c.rule in _PRICE_MATCH_RULES)
+        if price_match > 0:
+            scores["commercial"] -= price_match
+            scores["competitive"] += price_match
+            cues.append(CueHit(rule="classify.shift.price_match_to_competitive", label="competitive",
+                               weight=round(price_match, 3), text="a price ask to match a competitor"))
 
     # "Budget cut" is not automatically commercial: with collapsed usage or words
     # about unused value, the price language is really a value gap.

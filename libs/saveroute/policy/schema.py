@@ -49,6 +49,7 @@ class Deadlines(_Strict):
 class Approvals(_Strict):
     finance_above_pct: Annotated[float, Field(ge=0, le=100)]
     executive_above_pct: Annotated[float, Field(ge=0, le=100)]
+    parallel_review: bool = True  # finance and executive review side by side after the owner
 
     @model_validator(mode="after")
     def _ordered(self) -> "Approvals":

@@ -6,6 +6,23 @@ ordinary words are left alone.
 """
 
 
+def within_one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by one insertion, deletion, substitution or adjacent swap."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1:]
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
@@ -33,7 +50,7 @@ class TypoCorrector:
         candidates: set[str] = set(self._index.get(word, ()))
         for deleted in _deletes(word):
             candidates |= self._index.get(deleted, set())
-        candidates = {c for c in candidates if c[0] == word[0] and abs(len(c) - len(word)) <= 1}
+        candidates = {c for c in candidates if c[0] == word[0] and within_one_edit(word, c)}
         result = min(candidates) if len(candidates) == 1 else word
         if len(self._cache) < 50_000:
             self._cache[word] = result
