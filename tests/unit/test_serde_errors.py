@@ -88,7 +88,7 @@ def test_garbage_after_a_valid_header(single):
 
 def test_another_record_on_the_topic(single):
     data = single.encode(topics.DECISIONS.name, SAMPLE["Decision"])
-    with pytest.raises(DecodeError, match="written as io.saveroute.v1.Decision v1, but expected a io.saveroute.v1.Signal"):
+    with pytest.raises(DecodeError, match=r"written as io.saveroute.v1.Decision v\d+, but expected a io.saveroute.v1.Signal"):
         single.decode(SIGNALS, data)
 
 

@@ -7,6 +7,7 @@ policy cue or evidence rule, listed in `cues`, summarised in `evidence`.
 import math
 from datetime import timedelta
 
+from saveroute.engine.case_view import with_effective_signal
 from saveroute.engine.scoring import SCORED_CAUSES, TextReading, read_text, score
 from saveroute.engine.text.matcher import Hit, TextAnalysis, matcher_for
 from saveroute.engine.text.tokens import shouted_words
@@ -60,6 +61,7 @@ def _sensitive(reading: TextReading, text: str, policy: Policy) -> list[Sensitiv
 
 
 def classify(case: EnrichedCase, policy: Policy) -> Classification:
+    case = with_effective_signal(case)
     text = case.signal.reason_text or ""
     has_text = bool(text.strip())
     if has_text:

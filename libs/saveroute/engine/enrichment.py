@@ -13,6 +13,7 @@ from saveroute.models import (
     EnrichedCase,
     EvidenceIssue,
     Scenario,
+    Signal,
     SupportTicket,
 )
 from saveroute.models.enums import ChampionStatus, Csat, TicketStatus
@@ -111,8 +112,17 @@ def account_evidence(scenario: Scenario, policy: Policy) -> AccountEvidence:
     )
 
 
-def enrich(scenario: Scenario, policy: Policy, case_id: str | None = None) -> EnrichedCase:
-    """The enriched case for one scenario; `case_id` defaults to the signal id."""
+def enrich(
+    scenario: Scenario,
+    policy: Policy,
+    case_id: str | None = None,
+    related_signals: list[Signal] | tuple[Signal, ...] = (),
+    revision: int = 1,
+) -> EnrichedCase:
+    """The enriched case for one scenario; `case_id` defaults to the signal id.
+
+    `related_signals` are the earlier signals of the same open case (oldest first).
+    """
     evidence = account_evidence(scenario, policy)
     issues: list[EvidenceIssue] = []
     rules: list[str] = []
@@ -135,4 +145,6 @@ def enrich(scenario: Scenario, policy: Policy, case_id: str | None = None) -> En
         evidence_issues=issues,
         policy_version=policy.version,
         rules=rules,
+        related_signals=list(related_signals),
+        revision=revision,
     )

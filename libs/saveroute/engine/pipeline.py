@@ -42,5 +42,5 @@ def approval_task_for(decision: Decision, revision: int = 1) -> ApprovalTask:
         source=decision.source,
         policy_version=decision.policy_version,
         save_play_markdown=render_save_play(play) if play else None,
-        revision=revision,
+        revision=max(revision, decision.revision),
     )

@@ -1,6 +1,7 @@
 """Route a classified case to a human decision: path, offers, approvers, deadline, play."""
 
 from saveroute.engine.approvals import approval_chain
+from saveroute.engine.case_view import with_effective_signal
 from saveroute.engine.deadlines import due_at
 from saveroute.engine.offers import draft_offers
 from saveroute.engine.paths import choose_path, evidence_issues
@@ -28,6 +29,8 @@ def _path_words(rule: str, path: Path) -> str:
 
 
 def route(case: EnrichedCase, classification: Classification, policy: Policy) -> Decision:
+    trigger = case.signal
+    case = with_effective_signal(case)
     path, path_rule = choose_path(case, classification, policy)
     offers = draft_offers(case, classification, path, policy)
     approvers, approval_rules = approval_chain(case, classification, path, offers.discount_pct, policy)
@@ -35,8 +38,10 @@ def route(case: EnrichedCase, classification: Classification, policy: Policy) ->
     account = case.account
     evidence = list(classification.evidence) + [f"Route: {_path_words(path_rule, path)}"]
     return Decision(
-        signal_id=case.signal.signal_id,
+        signal_id=trigger.signal_id,
         case_id=case.case_id,
+        revision=case.revision,
+        signal_occurred_at=trigger.occurred_at,
         account_id=case.signal.account_id,
         decided_at=case.now,
         cause=classification.cause,

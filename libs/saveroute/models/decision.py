@@ -19,6 +19,7 @@ CONTRACT_KEYS = (
 class Decision(Model):
     signal_id: str
     case_id: str
+    revision: int = 1
     account_id: str
     decided_at: UtcDatetime
     # When the source says the signal happened: measurement's signal-to-owner-task time.

@@ -43,3 +43,7 @@ class EnrichedCase(Model):
     evidence_issues: list[EvidenceIssue] = Field(default_factory=list)
     policy_version: str
     rules: list[str] = Field(default_factory=list)
+    # One case per churn episode: the case's earlier signals, oldest first, and how
+    # many times the case has been (re-)decided.
+    related_signals: list[Signal] = Field(default_factory=list)
+    revision: int = 1
