@@ -114,10 +114,26 @@ def test_an_outcome_takes_cause_and_segment_from_its_case_or_the_accounts_latest
     count_batch([decision(1, cause="value", path="value_proof", segment="smb"),
                  outcome(1, 1, kind="saved"),
                  outcome(2, None, kind="churned", account_n=1),
-                 outcome(3, 99, kind="churned")], backend, rules())
+                 outcome(3, None, kind="churned", account_n=99)], backend, rules())
     assert total(backend, m.OUTCOMES_TOTAL, "saved", "value", "smb") == 1
     assert total(backend, m.OUTCOMES_TOTAL, "churned", "value", "smb") == 1
     assert total(backend, m.OUTCOMES_TOTAL, "churned", "unknown", "unknown") == 1
+
+
+def test_an_outcome_before_its_decision_waits_for_the_cause():
+    backend, r = MemoryBackend(), rules()
+    count_batch([outcome(1, 1, kind="saved", retained_arr=500)], backend, r)
+    assert not any(k.startswith(m.OUTCOMES_TOTAL.name) for k in backend.series)
+    count_batch([decision(1, cause="service", path="service_recovery", segment="enterprise")], backend, r)
+    assert total(backend, m.OUTCOMES_TOTAL, "saved", "service", "enterprise") == 1
+    assert total(backend, m.RETAINED_ARR, "service", "enterprise", "USD") == 500
+
+
+def test_a_task_that_arrives_after_its_cases_outcome_never_waits_on_the_owner():
+    backend, r = MemoryBackend(), rules()
+    count_batch([decision(1), outcome(1, 1, kind="churned")], backend, r)
+    count_batch([task(1)], backend, r)
+    assert backend.open_tasks(T0.timestamp() + 1e7)[0]["commercial"] == 0
 
 
 def test_retained_arr_and_margin_convert_to_the_reporting_currency():
@@ -190,14 +206,12 @@ def test_totals_do_not_depend_on_arrival_order_batching_or_redelivery(order, cut
     edges = [0, *sorted(c for c in cuts if c < len(sequence)), len(sequence)]
     for start, end in zip(edges, edges[1:]):
         count_batch(sequence[start:end], backend, r)
-    # Approvals before their task change nothing. An outcome before its decision cannot
-    # know its cause, and across batches the first answer to arrive is the first response,
-    # so orders that keep decisions ahead of outcomes and answers in time order must agree.
-    def before(a: int, b: int) -> bool:
-        return sequence.index(EVENTS[a]) < sequence.index(EVENTS[b])
-
-    decided_first = before(0, 7) and before(1, 8) and before(4, 5)
+    # Approvals before their task and outcomes before their decision wait and change nothing;
+    # across batches the first answer to arrive is the first response, so orders that keep
+    # the two answers on task 1 in time order must agree with counting everything at once.
+    decided_first = sequence.index(EVENTS[4]) < sequence.index(EVENTS[5])
     if decided_first:
         assert backend.series == _in_one_batch()
     assert sum(v for k, v in backend.series.items() if k.startswith(m.OUTCOMES_TOTAL.name)) == 2
     assert sum(v for k, v in backend.series.items() if k.startswith(m.APPROVALS.name)) == 3
+    assert backend.open_tasks(T0.timestamp() + 1e7) == ({c: 0 for c in m.CAUSES}, {c: 0 for c in m.CAUSES})

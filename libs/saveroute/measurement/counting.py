@@ -5,7 +5,9 @@ task_id + revision, approval decision_id, outcome_id). Joins go through the
 `Ledger`: an outcome takes its case's cause and segment from the decision; an
 approval takes its task's creation time and first offer type. An approval that
 arrives before its task waits in state and is counted when the task lands, so
-the order topics are read in never changes the numbers.
+the order topics are read in never changes the numbers. Likewise an outcome that
+names a case not decided yet waits for that decision (a metrics service reading
+all four topics from the start meets outcomes and decisions in any order).
 """
 
 import json
@@ -42,17 +44,20 @@ def _ts(value: datetime) -> float:
 def keys_for(event: BaseModel) -> list[str]:
     """The state keys counting `event` reads (fetched for the whole batch in one trip)."""
     if isinstance(event, Decision):
-        return [f.seen_decision(event.signal_id)]
+        return [f.seen_decision(event.signal_id), f.pending_outcomes_key(event.case_id),
+                f.case_task_key(event.case_id)]
     if isinstance(event, ApprovalTask):
         return [f.seen_task(event.task_id, event.revision), f.task_key(event.task_id),
-                f.responded_key(event.task_id), f.pending_key(event.task_id)]
+                f.responded_key(event.task_id), f.pending_key(event.task_id),
+                f.case_closed_key(event.case_id)]
     if isinstance(event, ApprovalDecision):
         return [f.seen_approval(event.decision_id), f.task_key(event.task_id),
                 f.responded_key(event.task_id), f.pending_key(event.task_id)]
     if isinstance(event, Outcome):
         keys = [f.seen_outcome(event.outcome_id), f.account_key(event.account_id)]
         if event.case_id:
-            keys += [f.case_key(event.case_id), f.case_task_key(event.case_id)]
+            keys += [f.case_key(event.case_id), f.case_task_key(event.case_id),
+                     f.pending_outcomes_key(event.case_id)]
         return keys
     raise TypeError(f"measurement does not count {type(event).__name__}")
 
@@ -71,7 +76,7 @@ def validate(event: BaseModel) -> None:
 def count(event: BaseModel, ledger: Ledger, rules: CountingRules) -> None:
     """Record what `event` adds; a redelivered event adds nothing."""
     if isinstance(event, Decision):
-        _decision(event, ledger)
+        _decision(event, ledger, rules)
     elif isinstance(event, ApprovalTask):
         _task(event, ledger, rules)
     elif isinstance(event, ApprovalDecision):
@@ -82,7 +87,7 @@ def count(event: BaseModel, ledger: Ledger, rules: CountingRules) -> None:
         raise TypeError(f"measurement does not count {type(event).__name__}")
 
 
-def _decision(d: Decision, ledger: Ledger) -> None:
+def _decision(d: Decision, ledger: Ledger, rules: CountingRules) -> None:
     if not ledger.claim(f.seen_decision(d.signal_id)):
         return
     segment = segment_label(d.segment)
@@ -94,6 +99,13 @@ def _decision(d: Decision, ledger: Ledger) -> None:
     facts = f.dump(f.CaseFacts(d.cause.value, segment, d.path.value, d.gross_margin_pct))
     ledger.set(f.case_key(d.case_id), facts)
     ledger.set(f.account_key(d.account_id), facts)
+    waiting = ledger.get(f.pending_outcomes_key(d.case_id))
+    if waiting:
+        ledger.set(f.pending_outcomes_key(d.case_id), "[]")
+        outcomes = sorted((Outcome.model_validate_json(text) for text in json.loads(waiting)),
+                          key=lambda o: (o.occurred_at, o.outcome_id))
+        for o in outcomes:
+            _count_outcome(o, f.load_case(facts), ledger, rules)
 
 
 def _task(t: ApprovalTask, ledger: Ledger, rules: CountingRules) -> None:
@@ -108,7 +120,7 @@ def _task(t: ApprovalTask, ledger: Ledger, rules: CountingRules) -> None:
     ledger.set(f.case_task_key(t.case_id), json.dumps([t.task_id, task.cause]))
     if previous is None:
         ledger.inc(m.TASKS_CREATED, (task.cause, segment))
-    if ledger.get(f.responded_key(t.task_id)) is None:
+    if ledger.get(f.responded_key(t.task_id)) is None and ledger.get(f.case_closed_key(t.case_id)) is None:
         if previous is not None and previous.cause != task.cause:
             ledger.close_task(previous.cause, t.task_id)
         ledger.open_task(task.cause, t.task_id, task.due_at)
@@ -144,14 +156,26 @@ def _count_approval(task_id: str, task: f.TaskFacts, a: f.PendingApproval, ledge
 def _outcome(o: Outcome, ledger: Ledger, rules: CountingRules) -> None:
     if not ledger.claim(f.seen_outcome(o.outcome_id)):
         return
-    case = f.load_case(ledger.get(f.case_key(o.case_id))) if o.case_id else None
-    case = case or f.load_case(ledger.get(f.account_key(o.account_id)))
+    if o.case_id:
+        case = f.load_case(ledger.get(f.case_key(o.case_id)))
+        if case is None:  # its decision has not been read yet: wait for it
+            waiting = json.loads(ledger.get(f.pending_outcomes_key(o.case_id)) or "[]")
+            ledger.set(f.pending_outcomes_key(o.case_id), json.dumps([*waiting, o.model_dump_json()]))
+            return
+    else:  # from billing, without a case: the account's latest case, if any
+        case = f.load_case(ledger.get(f.account_key(o.account_id)))
+    _count_outcome(o, case, ledger, rules)
+
+
+def _count_outcome(o: Outcome, case: f.CaseFacts | None, ledger: Ledger, rules: CountingRules) -> None:
     cause = case.cause if case else m.UNKNOWN
     segment = case.segment if case else m.UNKNOWN
     ledger.inc(m.OUTCOMES_TOTAL, (o.outcome, cause, segment))
-    if o.case_id and (open_task := ledger.get(f.case_task_key(o.case_id))):
-        task_id, task_cause = json.loads(open_task)
-        ledger.close_task(task_cause, task_id)  # the case is over: the owner task no longer waits
+    if o.case_id:  # the case is over: its owner task no longer waits
+        ledger.set(f.case_closed_key(o.case_id), "1")
+        if open_task := ledger.get(f.case_task_key(o.case_id)):
+            task_id, task_cause = json.loads(open_task)
+            ledger.close_task(task_cause, task_id)
     concession = o.concession
     if concession is not None:
         ledger.inc(m.CONCESSIONS, (offer_label(concession.type, rules.vocab.offer_types), cause))

@@ -98,3 +98,11 @@ def responded_key(task_id: str) -> str:
 
 def pending_key(task_id: str) -> str:
     return f"pending:{task_id}"
+
+
+def case_closed_key(case_id: str) -> str:
+    return f"closed:{case_id}"  # the case has an outcome: its owner task no longer waits
+
+
+def pending_outcomes_key(case_id: str) -> str:
+    return f"pending-outcomes:{case_id}"  # outcomes that arrived before their case's decision
