@@ -65,7 +65,7 @@ class Fleet:
             self.metrics_ports.setdefault(spec.name, free_port())
             if spec.http:
                 self.http_ports.setdefault(spec.name, free_port())
-            self.supervisor.start(spec.name, python_module_argv(spec.module), self.env_for(spec),
+            self.supervisor.start(spec.name, [*python_module_argv(spec.module), *spec.args], self.env_for(spec),
                                   self.health_url(spec.name))
         self.supervisor.wait_healthy(timeout)
         return self

@@ -17,10 +17,11 @@ class ServiceSpec:
     script: str  # the console script in [project.scripts]
     http: bool = False  # also serves an HTTP API (gets SAVEROUTE_HTTP_PORT)
     pipeline: bool = False  # a stage between a signal and its decision
+    args: tuple[str, ...] = ()  # extra command-line arguments
 
     @property
     def command(self) -> list[str]:
-        return [self.script]
+        return [self.script, *self.args]
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
