@@ -8,6 +8,7 @@ scenarios/s and peak memory. Target on the 2-core reference machine: >= 3,000/s.
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -59,7 +60,9 @@ def main() -> None:
     proc = subprocess.run([str(saveroute), "route", str(scenarios), "-o", str(results / "engine-decisions.jsonl")],
                           check=False)
     elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb = usage.ru_maxrss
+    cpu = usage.ru_utime + usage.ru_stime
     decided = sum(1 for _ in (results / "engine-decisions.jsonl").open(encoding="utf-8"))
     report = {
         "benchmark": "engine",
@@ -68,14 +71,20 @@ def main() -> None:
         "exit_code": proc.returncode,
         "seconds": round(elapsed, 3),
         "scenarios_per_second": round(args.count / elapsed, 1),
+        "cpu_seconds": round(cpu, 3),
+        "scenarios_per_cpu_second": round(args.count / cpu, 1),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "peak_rss_mb": round(peak_kb / 1024, 1),
         "target_per_second": TARGET_PER_SECOND,
         "meets_target": args.count / elapsed >= TARGET_PER_SECOND and decided == args.count,
     }
     (results / "engine.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"saveroute route: {args.count} scenarios in {elapsed:.2f}s = {report['scenarios_per_second']:.0f}/s "
-          f"(target {TARGET_PER_SECOND}/s), peak RSS {report['peak_rss_mb']} MB, "
+    print(f"saveroute route: {args.count} scenarios in {elapsed:.2f}s wall = {report['scenarios_per_second']:.0f}/s "
+          f"(target {TARGET_PER_SECOND}/s); {cpu:.2f}s CPU = {report['scenarios_per_cpu_second']:.0f}/s of CPU; "
+          f"peak RSS {report['peak_rss_mb']} MB; load average {report['load_average_1m']}; "
           f"{'meets' if report['meets_target'] else 'MISSES'} target")
+    if report["load_average_1m"] > 1.5:
+        print("note: the machine is busy; wall-clock figures are pessimistic — rerun on an idle machine")
 
 
 if __name__ == "__main__":

@@ -151,8 +151,10 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
         rules.append(f"classify.walk_away.{walk_away}")
     evidence.extend(case.evidence.notes)
 
+    # Built from already-validated parts: construct without re-validating (hot path).
     cue_hits = [
-        CueHit(rule=h.cue.id, label=h.cue.label, weight=round(h.cue.weight * h.emphasis, 3), text=h.surface, negated=h.negated)
+        CueHit.model_construct(rule=h.cue.id, label=h.cue.label, weight=round(h.cue.weight * h.emphasis, 3),
+                               text=h.surface, negated=h.negated)
         for h in analysis.hits
     ] + scored.cues
     return Classification(

@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from saveroute.policy.schema import Policy
 
 ENV_VAR = "SAVEROUTE_POLICY"
+# libyaml's loader when PyYAML was built with it (much faster start-up), else the pure one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class PolicyError(Exception):
@@ -36,7 +38,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise PolicyError(str(path), "(file)", f"cannot read: {exc.strerror or exc}") from exc
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"

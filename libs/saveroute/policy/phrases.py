@@ -8,10 +8,6 @@ regular expression per phrase.
 
 from dataclasses import dataclass, field
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # the tokeniser lives in the engine; phrases only need its shape
-    from saveroute.engine.text.tokens import Token
 
 GAP_MAX = 5
 
@@ -102,6 +98,7 @@ class PhraseIndex:
     by_prefix: dict[str, list[Phrase]] = field(default_factory=dict)
     prefix_lengths: set[int] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
+    _generic_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)
 
     def add(self, phrase: Phrase) -> None:
         for elem in phrase.elems:
@@ -121,40 +118,53 @@ class PhraseIndex:
             self.by_prefix.setdefault(prefix, []).append(phrase)
             self.prefix_lengths.add(len(prefix))
 
-    def matches_at(self, tokens: "tuple[Token, ...]", start: int) -> list[tuple[int, Phrase]]:
-        """Every (end, phrase) that matches at `start`, within one clause."""
+    def matches_at(self, texts: list[str], clauses: list[int], start: int) -> list[tuple[int, Phrase]]:
+        """Every (end, phrase) that matches at `start`, within one clause.
+
+        Takes the token texts and clause ids as plain lists: this is the hot loop.
+        """
         found: list[tuple[int, Phrase]] = []
-        node = self.trie
-        clause = tokens[start].clause
-        i = start
-        while i < len(tokens) and tokens[i].clause == clause:
-            node = node.get(tokens[i].text)
-            if node is None:
+        node = self.trie.get(texts[start])
+        clause = clauses[start]
+        i = start + 1
+        while node is not None:
+            ends = node.get(_END)
+            if ends:
+                found.extend((i, phrase) for phrase in ends)
+            if i >= len(texts) or clauses[i] != clause:
                 break
+            node = node.get(texts[i])
             i += 1
-            for phrase in node.get(_END, ()):
-                found.append((i, phrase))
-        word = tokens[start].text
-        generic = list(self.by_word.get(word, ()))
-        for length in self.prefix_lengths:
-            if len(word) >= length:
-                generic.extend(self.by_prefix.get(word[:length], ()))
-        for phrase in generic:
-            end = match_at(phrase, tokens, start)
+        for phrase in self.generic_for(texts[start]):
+            end = match_texts(phrase, texts, clauses, start)
             if end != -1:
                 found.append((end, phrase))
         return found
+
+    def generic_for(self, word: str) -> tuple[Phrase, ...]:
+        """Wildcard, prefix and gap phrases that can start at `word` (memoised per word)."""
+        cached = self._generic_cache.get(word)
+        if cached is None:
+            phrases = list(self.by_word.get(word, ()))
+            for length in sorted(self.prefix_lengths):
+                if len(word) >= length:
+                    phrases.extend(self.by_prefix.get(word[:length], ()))
+            cached = tuple(phrases)
+            if len(self._generic_cache) < 100_000:
+                self._generic_cache[word] = cached
+        return cached
 
     def vocabulary(self) -> set[str]:
         return set(self.words)
 
 
-def match_at(phrase: Phrase, tokens: "tuple[Token, ...]", start: int) -> int:
+def match_texts(phrase: Phrase, texts: list[str], clauses: list[int], start: int) -> int:
     """End index (exclusive) of the shortest match of `phrase` at `start`, or -1.
 
     A match never crosses a clause boundary.
     """
-    clause = tokens[start].clause
+    clause = clauses[start]
+    n = len(texts)
 
     def walk(elem_i: int, tok_i: int) -> int:
         if elem_i == len(phrase.elems):
@@ -163,15 +173,13 @@ def match_at(phrase: Phrase, tokens: "tuple[Token, ...]", start: int) -> int:
         if elem.kind == "gap":
             for skip in range(GAP_MAX + 1):
                 j = tok_i + skip
-                if j >= len(tokens) or tokens[j].clause != clause:
+                if j >= n or clauses[j] != clause:
                     return -1
                 end = walk(elem_i + 1, j)
                 if end != -1:
                     return end
             return -1
-        if tok_i >= len(tokens) or tokens[tok_i].clause != clause:
-            return -1
-        if not elem.accepts(tokens[tok_i].text):
+        if tok_i >= n or clauses[tok_i] != clause or not elem.accepts(texts[tok_i]):
             return -1
         return walk(elem_i + 1, tok_i + 1)
 

@@ -10,7 +10,7 @@ focus ("the real problem is"), after a contrast ("but ..."), or conceded
 
 from dataclasses import dataclass
 from saveroute.engine.text.fuzzy import TypoCorrector
-from saveroute.policy.phrases import Phrase, PhraseIndex, compile_phrase
+from saveroute.policy.phrases import PhraseIndex, compile_phrase
 from saveroute.engine.text.tokens import Token, Tokenised, tokenise
 from saveroute.policy.schema import Cue, Policy
 
@@ -58,17 +58,18 @@ class CueMatcher:
         self.contrast = frozenset(lex.contrast)
         self.window = policy.classification.emphasis.negation_window
         self.emphasis = policy.classification.emphasis
-        self.cues = PhraseIndex()
+        # One index for cues and markers, so a text is scanned once; a marker's owner
+        # is its kind (a string), a cue's owner is the Cue.
+        self.index = PhraseIndex()
         self.order: dict[str, int] = {}
         for position, cue in enumerate(lex.cues):
             self.order[cue.id] = position
             for phrase in cue.phrases:
-                self.cues.add(compile_phrase(phrase, cue))
-        self.markers = PhraseIndex()
+                self.index.add(compile_phrase(phrase, cue))
         for kind, attr in _MARKER_KINDS.items():
             for phrase in getattr(lex, attr):
-                self.markers.add(compile_phrase(phrase, kind))
-        vocabulary = self.cues.vocabulary() | self.markers.vocabulary()
+                self.index.add(compile_phrase(phrase, kind))
+        vocabulary = self.index.vocabulary()
         self.typos = TypoCorrector(vocabulary, policy.classification.emphasis.fuzzy_min_length)
 
     # -- tokens -------------------------------------------------------------------------
@@ -81,38 +82,41 @@ class CueMatcher:
         return Tokenised(fixed, raw.clause_count, raw.after_contrast)
 
     # -- matching -----------------------------------------------------------------------
-    def _longest(self, index: PhraseIndex, tokens: tuple[Token, ...], i: int) -> list[tuple[int, Phrase]]:
-        return index.matches_at(tokens, i)
-
-    def _find_markers(self, tokens: tuple[Token, ...]) -> list[Marker]:
-        markers = []
-        for i in range(len(tokens)):
-            for end, phrase in self._longest(self.markers, tokens, i):
-                markers.append(Marker(str(phrase.owner), i, end, tokens[i].clause, tokens[i].scope))
-        return markers
-
-    def _find_cues(self, tokens: tuple[Token, ...]) -> list[tuple[int, int, Cue]]:
-        found: list[tuple[int, int, Cue]] = []
-        i = 0
-        while i < len(tokens):
-            options = self._longest(self.cues, tokens, i)
-            if not options:
-                i += 1
+    def _scan(self, tokens: tuple[Token, ...], texts: list[str], clauses: list[int]
+              ) -> tuple[list[Marker], list[tuple[int, int, Cue]]]:
+        """Markers (all of them) and cues (leftmost-longest, non-overlapping) in one pass."""
+        markers: list[Marker] = []
+        cues: list[tuple[int, int, Cue]] = []
+        matches_at = self.index.matches_at
+        trie, generic_for = self.index.trie, self.index.generic_for
+        free_from = 0
+        for i, word in enumerate(texts):
+            if word not in trie and not generic_for(word):
+                continue  # most words start no phrase: skip the call
+            found = matches_at(texts, clauses, i)
+            if not found:
                 continue
-            # longest span first; then the heavier cue; then policy order (deterministic)
-            end, phrase = min(
-                options, key=lambda o: (-(o[0] - i), -o[1].owner.weight, self.order[o[1].owner.id])
-            )
-            found.append((i, end, phrase.owner))
-            i = end
-        return found
+            options = []
+            for end, phrase in found:
+                if isinstance(phrase.owner, str):
+                    markers.append(Marker(phrase.owner, i, end, clauses[i], tokens[i].scope))
+                elif i >= free_from:
+                    options.append((end, phrase.owner))
+            if options:
+                # longest span first; then the heavier cue; then policy order (deterministic)
+                end, cue = min(options, key=lambda o: (-o[0], -o[1].weight, self.order[o[1].id]))
+                cues.append((i, end, cue))
+                free_from = end
+        return markers, cues
 
     def analyse(self, text: str) -> TextAnalysis:
         tok = self.tokens(text)
         tokens = tok.tokens
         if not tokens:
             return TextAnalysis((), (), 0)
-        markers = self._find_markers(tokens)
+        texts = [t.text for t in tokens]
+        clauses = [t.clause for t in tokens]
+        markers, cue_spans = self._scan(tokens, texts, clauses)
         negators = [m for m in markers if m.kind == "negator"]
         post = [m for m in markers if m.kind == "post_negator"]
         retro_clauses = {m.clause - 1 for m in markers if m.kind == "retro_negator"}
@@ -124,7 +128,7 @@ class CueMatcher:
         long_text = len(tokens) >= self.emphasis.long_text_tokens
         late = self.emphasis.late_position
         hits = []
-        for start, end, cue in self._find_cues(tokens):
+        for start, end, cue in cue_spans:
             first = tokens[start]
             negated = any(
                 m.end <= start and start - m.end <= self.window and m.scope == first.scope

@@ -71,8 +71,11 @@ def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> T
                 clause += 1
             scope += 1
             after_contrast.add(clause)
-        for part in split_word(word):
-            tokens.append(Token(part, match.start(), match.end(), clause, scope))
+        if "'" in word or " " in word:
+            for part in split_word(word):
+                tokens.append(Token(part, match.start(), match.end(), clause, scope))
+        else:
+            tokens.append(Token(word, match.start(), match.end(), clause, scope))
     return Tokenised(tuple(tokens), clause + 1 if tokens else 0, frozenset(after_contrast))
 
 
