@@ -18,6 +18,7 @@ class ServiceSpec:
     http: bool = False  # also serves an HTTP API (gets SAVEROUTE_HTTP_PORT)
     pipeline: bool = False  # a stage between a signal and its decision
     args: tuple[str, ...] = ()  # extra command-line arguments
+    port: int = 9108  # in a container: where /metrics and /healthz answer (the API port for http services)
 
     @property
     def command(self) -> list[str]:
@@ -30,9 +31,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("routing", "services.routing", "saveroute-routing", pipeline=True),
     ServiceSpec("metrics", "services.metrics", "saveroute-metrics"),
     ServiceSpec("alerts", "services.alerts", "saveroute-alerts"),
-    ServiceSpec("approvals", "services.approvals", "saveroute-approvals", http=True),
+    ServiceSpec("approvals", "services.approvals", "saveroute-approvals", http=True, port=8088),
     ServiceSpec("deadlines", "services.deadlines", "saveroute-deadlines"),
-    ServiceSpec("gateway", "services.gateway", "saveroute-gateway", http=True),
+    ServiceSpec("gateway", "services.gateway", "saveroute-gateway", http=True, port=8080),
 )
 
 
