@@ -1,7 +1,8 @@
 """End to end: the metrics service on a real broker and Redis, scraped by a real Prometheus.
 
 The save rate PromQL returns what the published events imply, the recording rules agree,
-and a metrics service killed and restarted, then fed every event again, counts nothing twice.
+`saveroute outcome` run twice counts once, `saveroute report` prints the same figures, and
+a metrics service killed and restarted, then fed every event again, counts nothing twice.
 
 The service reads its four topics from the earliest offset, and other tests publish
 decisions and outcomes to the same topic names, so this module runs its own broker (a
@@ -11,6 +12,7 @@ figures exact. Redis is the session's, with this test's own key namespace.
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -21,8 +23,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 from prometheus_client.parser import text_string_to_metric_families
 
+from saveroute.cli.main import cli
 from saveroute.measurement.sample_events import approval, decision, outcome, task
 from saveroute.measurement.scrape_config import render_config
 from saveroute.runtime import EventProducer
@@ -40,8 +44,9 @@ pytestmark = [pytest.mark.integration,
 DECIDED = 'outcome=~"saved|downgraded|paused|churned"'
 SAVE_RATE = f'sum(saveroute_outcomes_total{{outcome="saved"}}) / sum(saveroute_outcomes_total{{{DECIDED}}})'
 
-# Six cases: commercial 3 saved + 1 churned (0.75); value 1 saved + 1 churned (0.5), plus
-# one withdrawn value case that the save rate leaves out. Overall 4 / 6.
+# Seven cases: commercial 3 saved + 1 churned (0.75); value 1 saved + 1 churned (0.5), plus
+# one withdrawn value case that the save rate leaves out. Case 8 (service) is decided here and
+# saved through `saveroute outcome`. Overall 5 / 7.
 CASES = [(1, "commercial", "commercial_review", "saved"), (2, "commercial", "commercial_review", "saved"),
          (3, "commercial", "commercial_review", "saved"), (4, "commercial", "commercial_review", "churned"),
          (5, "value", "value_proof", "saved"), (6, "value", "value_proof", "churned"),
@@ -57,6 +62,7 @@ def events() -> list[tuple[object, object]]:
         published.append((APPROVAL_DECISIONS, approval(n, n, after=timedelta(hours=n))))
         retained = 12000.0 if kind == "saved" else 0.0
         published.append((OUTCOMES, outcome(n, n, kind=kind, retained_arr=retained)))
+    published.append((DECISIONS, decision(8, cause="service", path="service_recovery", segment="smb")))
     return published
 
 
@@ -116,6 +122,12 @@ def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
             for family in text_string_to_metric_families(text) for s in family.samples}
 
 
+def fresh_scrape(prom: Prometheus) -> None:
+    """Wait until Prometheus has scraped the service after this moment."""
+    now = time.time()
+    wait_for(lambda: (prom.scalar("timestamp(up{job='metrics'})") or 0) > now + 1, 30, "a scrape after now")
+
+
 def consumed(url: str) -> float:
     return sum(v for (name, _), v in scrape(url).items() if name == "saveroute_messages_consumed_total")
 
@@ -125,6 +137,14 @@ def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with LocalBroker(log_dir=tmp_path_factory.mktemp("measurement-broker")) as broker:
         ensure_topics(broker.bootstrap, partitions=3)
         yield broker.bootstrap
+
+
+def run_cli(args: list[str], bootstrap: str, redis_url: str, namespace: str) -> str:
+    env = {"SAVEROUTE_KAFKA_BOOTSTRAP_SERVERS": bootstrap, "SAVEROUTE_REDIS_URL": redis_url,
+           "SAVEROUTE_IDEMPOTENCY_KEY_PREFIX": f"{namespace}:done:", "SAVEROUTE_REPORTING_CURRENCY": "USD"}
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 @pytest.fixture
@@ -149,7 +169,7 @@ def publish(bootstrap: str, redis_url: str, batch: list[tuple[object, object]]) 
 
 
 def test_prometheus_save_rate_matches_the_events_and_a_restart_counts_nothing_twice(
-        stack: tuple[Fleet, Prometheus], own_broker: str, redis_url: str) -> None:
+        stack: tuple[Fleet, Prometheus], own_broker: str, redis_url: str, unique_prefix: str) -> None:
     fleet, prom = stack
     metrics_url = fleet.metrics_url("metrics")
     # Prometheus sees every outcome series at zero before any event: windowed rules are exact.
@@ -159,8 +179,18 @@ def test_prometheus_save_rate_matches_the_events_and_a_restart_counts_nothing_tw
     published = events()
     publish(own_broker, redis_url, published)
     wait_for(lambda: prom.scalar(f"sum(saveroute_outcomes_total{{{DECIDED}}})") == 6, 90, "six decided outcomes")
+    wait_for(lambda: prom.scalar("sum(saveroute_save_requests_total)") == 8, 30, "eight save requests")
+    # A person records case 8's outcome; the retried command is the same outcome.
+    command = ["outcome", "case-8", "--saved", "--retained-arr", "1000", "--currency", "USD", "--margin-after", "10"]
+    first = run_cli(command, own_broker, redis_url, unique_prefix)
+    assert "account acct-8" in first  # looked up from the metrics service's state
+    assert run_cli(command, own_broker, redis_url, unique_prefix) == first
+    wait_for(lambda: consumed(metrics_url) >= len(published) + 2, 90, "both CLI outcomes consumed")
+    fresh_scrape(prom)
+    assert prom.scalar(f"sum(saveroute_outcomes_total{{{DECIDED}}})") == 7
 
-    assert prom.scalar(SAVE_RATE) == pytest.approx(4 / 6)
+    assert prom.scalar(SAVE_RATE) == pytest.approx(5 / 7)
+    assert prom.scalar("sum(saveroute_saves_below_margin_floor_total)") == 1  # 10 % < the 15 % floor
     by_cause = prom.query(f'sum by (cause) (saveroute_outcomes_total{{outcome="saved"}}) '
                           f'/ sum by (cause) (saveroute_outcomes_total{{{DECIDED}}})')
     assert by_cause[(("cause", "commercial"),)] == pytest.approx(0.75)
@@ -168,11 +198,17 @@ def test_prometheus_save_rate_matches_the_events_and_a_restart_counts_nothing_tw
     wait_for(lambda: prom.scalar('cause:saveroute_save_rate:ratio_7d{cause="commercial"}') is not None,
              30, "the recording rule")
     wait_for(lambda: prom.scalar('cause:saveroute_save_rate:ratio_7d{cause="commercial"}') == pytest.approx(0.75)
-             and prom.scalar('segment:saveroute_save_rate:ratio_7d{segment="smb"}') == pytest.approx(4 / 6),
-             30, "recorded save rates 0.75 (commercial) and 4/6 (smb)")
-    assert prom.scalar("sum(saveroute_save_requests_total)") == 7
+             and prom.scalar('segment:saveroute_save_rate:ratio_7d{segment="smb"}') == pytest.approx(5 / 7),
+             30, "recorded save rates 0.75 (commercial) and 5/7 (smb)")
     assert prom.scalar("sum(saveroute_approval_decisions_total)") == 7
-    assert prom.scalar('sum(saveroute_retained_arr_total{currency="USD"})') == pytest.approx(4 * 12000.0)
+    assert prom.scalar('sum(saveroute_retained_arr_total{currency="USD"})') == pytest.approx(4 * 12000.0 + 1000.0)
+
+    report = json.loads(run_cli(["report", "--prometheus", prom.url, "--format", "json"],
+                                own_broker, redis_url, unique_prefix))
+    rows = {row["cause"]: row for row in report}
+    assert rows["commercial"]["requests"] == 4 and rows["commercial"]["save_rate"] == pytest.approx(0.75)
+    assert rows["service"]["save_rate"] == 1.0 and rows["all"]["save_rate"] == pytest.approx(5 / 7)
+    assert 3600 < rows["all"]["median_owner_response_s"] <= 14400
     # First responses 1h..7h: the median falls in the 4h bucket (3600 < p50 <= 14400).
     p50 = prom.scalar("histogram_quantile(0.5, sum by (le) (saveroute_owner_response_seconds_bucket))")
     assert p50 is not None and 3600 < p50 <= 14400
@@ -187,10 +223,8 @@ def test_prometheus_save_rate_matches_the_events_and_a_restart_counts_nothing_tw
     fleet.restart("metrics", timeout=120)
     publish(own_broker, redis_url, published)
     wait_for(lambda: consumed(metrics_url) >= len(published), 90, "the republished events consumed")
-    up_again = time.time()
-    wait_for(lambda: prom.scalar(f"timestamp(up{{job='metrics'}})") is not None
-             and prom.scalar("timestamp(up{job='metrics'})") > up_again + 1, 30, "a scrape after the redelivery")
+    fresh_scrape(prom)
     after = {expr: prom.scalar(expr) for expr in before}
     assert after == before
-    assert prom.scalar(SAVE_RATE) == pytest.approx(4 / 6)
+    assert prom.scalar(SAVE_RATE) == pytest.approx(5 / 7)
     assert prom.scalar("resets(saveroute_outcomes_total[5m]) > 0") is None  # totals survived the restart

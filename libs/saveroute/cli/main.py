@@ -19,6 +19,8 @@ COMMANDS: dict[str, str] = {
     "tail": "saveroute.cli.tail:tail",
     "approve": "saveroute.cli.approve:approve",
     "import": "saveroute.cli.import_cmd:import_group",
+    "report": "saveroute.cli.report:report",
+    "outcome": "saveroute.cli.outcome:outcome",
 }
 
 

@@ -96,7 +96,7 @@ def _decision(d: Decision, ledger: Ledger, rules: CountingRules) -> None:
     if d.signal_occurred_at is not None:
         seconds = max(0.0, _ts(d.decided_at) - _ts(d.signal_occurred_at))
         ledger.observe(m.SIGNAL_TO_TASK, (source,), seconds)
-    facts = f.dump(f.CaseFacts(d.cause.value, segment, d.path.value, d.gross_margin_pct))
+    facts = f.dump(f.CaseFacts(d.cause.value, segment, d.path.value, d.gross_margin_pct, d.account_id))
     ledger.set(f.case_key(d.case_id), facts)
     ledger.set(f.account_key(d.account_id), facts)
     waiting = ledger.get(f.pending_outcomes_key(d.case_id))

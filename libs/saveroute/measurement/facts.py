@@ -15,6 +15,7 @@ class CaseFacts:
     segment: str
     path: str
     gross_margin_pct: float | None = None
+    account_id: str | None = None  # state only (never a label): lets `saveroute outcome` find the account
 
 
 @dataclass(frozen=True)
