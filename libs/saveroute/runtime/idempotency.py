@@ -1,9 +1,11 @@
 """Which source events a stage has already finished, kept in Redis.
 
 One key per (stage, source event id), written only after the stage's outputs are
-delivered. Both the check and the marking cost one pipelined round trip per batch, so a
-stage is never limited by Redis latency. Keys expire (30 days by default): long after
-any replay or redelivery could bring the same event back.
+delivered. The check is one MGET and the marking one server-side script call per
+batch: one round trip and one command each, so a stage is limited neither by Redis
+latency nor by the client's per-command cost. Keys carry the stage as a hash tag, so
+a stage's batch lands on one slot and both commands also work on Redis Cluster. Keys
+expire (30 days by default): long after any replay could bring the same event back.
 """
 
 from __future__ import annotations
@@ -25,23 +27,28 @@ class IdempotencyStore:
         self.prefix = prefix
         self.ttl_s = ttl_s
 
+        self._mark = client.register_script(_MARK_DONE)
+
     def key(self, stage: str, event_id: str) -> str:
-        return f"{self.prefix}{stage}:{event_id}"
+        return f"{self.prefix}{{{stage}}}:{event_id}"
 
     def done_among(self, stage: str, event_ids: Sequence[str]) -> set[str]:
         """The ids this stage already finished: one round trip for the whole batch."""
         if not event_ids:
             return set()
-        pipe = self.client.pipeline(transaction=False)
-        for event_id in event_ids:
-            pipe.exists(self.key(stage, event_id))
-        return {eid for eid, found in zip(event_ids, pipe.execute()) if found}
+        found = self.client.mget([self.key(stage, eid) for eid in event_ids])
+        return {eid for eid, value in zip(event_ids, found) if value is not None}
 
     def mark_done(self, stage: str, event_ids: Sequence[str]) -> None:
         """Record the ids as finished: one round trip for the whole batch."""
-        if not event_ids:
-            return
-        pipe = self.client.pipeline(transaction=False)
-        for event_id in event_ids:
-            pipe.set(self.key(stage, event_id), b"1", ex=self.ttl_s)
-        pipe.execute()
+        if event_ids:
+            self._mark(keys=[self.key(stage, eid) for eid in event_ids], args=[self.ttl_s])
+
+
+# SET key 1 EX ttl for every key, in one command.
+_MARK_DONE = """
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], '1', 'EX', ARGV[1])
+end
+return #KEYS
+"""
