@@ -104,15 +104,15 @@ class StageRunner:
         """Consume until stopped; 0 after a clean stop, 1 if the shutdown deadline cut work short."""
         s = self.settings
         self.ops = OpsServer(str(s.metrics_host), s.metrics_port, self.health).start()
-        self.consumer = Consumer(s.consumer_config(s.group_id_for(self.stage.name)))
-        self.producer = Producer(s.producer_config())
-        self.consumer.subscribe(list(self.topics), on_assign=self._on_assign,
-                                on_revoke=self._on_revoke, on_lost=self._on_lost)
-        self.state = "joining"
-        log.info("stage %s consuming %s (group %s, metrics on port %s)", self.stage.name,
-                 sorted(self.topics), s.group_id_for(self.stage.name), self.ops.port)
         code = 0
         try:
+            self.consumer = Consumer(s.consumer_config(s.group_id_for(self.stage.name)))
+            self.producer = Producer(s.producer_config())
+            self.consumer.subscribe(list(self.topics), on_assign=self._on_assign,
+                                    on_revoke=self._on_revoke, on_lost=self._on_lost)
+            self.state = "joining"
+            log.info("stage %s consuming %s (group %s, metrics on port %s)", self.stage.name,
+                     sorted(self.topics), s.group_id_for(self.stage.name), self.ops.port)
             while not self._stop.is_set():
                 messages = self.consumer.consume(s.batch_size, s.poll_timeout_s)
                 if messages:
