@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "route": "saveroute.cli.route:route",
     "explain": "saveroute.cli.explain:explain",
     "evaluate": "saveroute.cli.evaluate:evaluate",
+    "train-model": "saveroute.cli.train_model:train_model",
     "up": "saveroute.cli.up:up",
     "demo": "saveroute.cli.demo:demo",
     "replay": "saveroute.cli.replay:replay",

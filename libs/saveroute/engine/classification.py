@@ -8,6 +8,7 @@ import math
 from datetime import timedelta
 
 from saveroute.engine.case_view import with_effective_signal
+from saveroute.engine.similar_cases import predict
 from saveroute.engine.scoring import SCORED_CAUSES, TextReading, read_text, score
 from saveroute.engine.text.matcher import Hit, TextAnalysis, matcher_for
 from saveroute.engine.text.tokens import shouted_words
@@ -76,6 +77,19 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
         reading.facets.clear()
     scored = score(case, reading, has_text, policy)
     scores = scored.scores
+    model = policy.classification.model
+    prediction = predict(model.data, list(analysis.words)) if has_text and model.data and model.weight else None
+    if prediction is not None:
+        for cause_name, p in prediction.probabilities.items():
+            if cause_name == "unclear":  # "no discernible reason" stays the rules' call
+                continue
+            if cause_name == "value" and case.evidence.usage_healthy and reading.scores["value"] <= 0:
+                continue  # words alone cannot make a value gap of an account that is using what it pays for
+            scores[cause_name] += model.weight * p
+        lead = max(prediction.probabilities, key=prediction.probabilities.get)
+        scored.cues.append(CueHit.model_construct(
+            rule=f"model.similar_cases.{model.data.fingerprint}", label=lead,
+            weight=round(model.weight * prediction.probabilities[lead], 3), text="", negated=False))
 
     ranked = sorted(SCORED_CAUSES, key=lambda c: (-scores[c], SCORED_CAUSES.index(c)))
     top, second = ranked[0], ranked[1]
@@ -99,6 +113,8 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
     sensitive = _sensitive(reading, text, policy)
     distress = "grief" if "grief" in reading.distress else ("hardship" if "hardship" in reading.distress else None)
     product_issue = next((p for p in _PRODUCT_ISSUES if f"product.{p}" in facets), None)
+    if product_issue is None and has_text and cause == Cause.product_fit and "?" in text:
+        product_issue = "how_to"  # a product question with no feature-gap words: something support can answer
     walk_away = None
     if cause == Cause.customer_change:
         if "walk_away.closing" in facets and "temporary" not in facets:
@@ -125,7 +141,13 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
     for denied_cause, hit in sorted(reading.denied.items(), key=lambda kv: kv[1].start):
         evidence.append(f"Customer rules out {denied_cause.replace('_', ' ')}: \u201c{hit.surface}\u201d")
     for cue in scored.cues:
-        if cue.label == cause.value and not cue.rule.startswith(("classify.kind", "classify.reason_code")):
+        if cue.rule.startswith("model.") and cue.label == cause.value:
+            p = prediction.probabilities[cause.value] if prediction else 0.0
+            words = ", ".join(f"\u201c{w}\u201d" for w in prediction.top_words()) if prediction else ""
+            evidence.append(f"Similar labelled cases point to {cause.value.replace('_', ' ')} "
+                            f"(p={p:.2f}; words: {words})")
+            rules.append(cue.rule)
+        elif cue.label == cause.value and not cue.rule.startswith(("classify.kind", "classify.reason_code", "model.")):
             evidence.append(f"Account evidence for {cause.value.replace('_', ' ')}: {cue.text}")
             rules.append(cue.rule)
     code = case.signal.reason_code

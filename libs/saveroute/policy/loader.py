@@ -5,6 +5,8 @@ lists replace. A malformed file fails at start with the file, the key and the
 reason, never later in the middle of a decision.
 """
 
+import hashlib
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +50,30 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
+def _resolve_model_file(data: dict[str, Any], path: Path) -> None:
+    """A model file named in a policy is relative to that policy file."""
+    model = (data.get("classification") or {}).get("model")
+    if isinstance(model, dict) and isinstance(model.get("file"), str):
+        model["file"] = str((path.parent / model["file"]).resolve())
+
+
+def _attach_model(data: dict[str, Any], source: str) -> None:
+    model = (data.get("classification") or {}).get("model")
+    if not isinstance(model, dict) or not model.get("file"):
+        return
+    model_path = Path(model["file"])
+    try:
+        raw = model_path.read_bytes()
+        parsed = json.loads(raw)
+    except OSError as exc:
+        raise PolicyError(source, "classification.model.file", f"cannot read {model_path}: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise PolicyError(source, "classification.model.file", f"{model_path} is not valid JSON: {exc.msg}") from exc
+    if isinstance(parsed, dict):
+        parsed["fingerprint"] = hashlib.sha256(raw).hexdigest()[:12]
+    model["data"] = parsed
+
+
 def _merge(base: Any, override: Any) -> Any:
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
@@ -65,14 +91,17 @@ def _key_of(loc: tuple[Any, ...]) -> str:
 def _load(path_text: str | None) -> Policy:
     default_path = default_policy_path()
     data = _read_yaml(default_path)
+    _resolve_model_file(data, default_path)
     source = str(default_path)
     if path_text is not None:
         path = Path(path_text)
         override = _read_yaml(path)
+        _resolve_model_file(override, path)
         if "version" not in override:
             raise PolicyError(str(path), "version", "an operator policy must set its own version")
         data = _merge(data, override)
         source = str(path)
+    _attach_model(data, source)
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:

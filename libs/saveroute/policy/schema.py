@@ -150,6 +150,36 @@ class EvidenceWeights(_Strict):
     ticket_subjects: float   # with no customer words, ticket subjects are read at this weight
 
 
+class CauseModel(_Strict):
+    """The similar-cases model (see engine/similar_cases.py), loaded from its data file."""
+
+    kind: str
+    trained_on: int
+    classes: list[str]
+    prior: list[float]
+    unseen: list[float]
+    features: dict[str, list[float]]
+    fingerprint: str = ""
+
+    @model_validator(mode="after")
+    def _shapes(self) -> "CauseModel":
+        if any(c not in CAUSES for c in self.classes):
+            raise ValueError(f"classes must be causes, got {self.classes}")
+        width = len(self.classes)
+        if len(self.prior) != width or len(self.unseen) != width:
+            raise ValueError("prior and unseen need one value per class")
+        bad = next((f for f, v in self.features.items() if len(v) != width), None)
+        if bad is not None:
+            raise ValueError(f"feature {bad!r} needs one value per class")
+        return self
+
+
+class ModelSettings(_Strict):
+    file: str | None = None           # relative to the policy file that names it
+    weight: Annotated[float, Field(ge=0)] = 0.0
+    data: CauseModel | None = None    # filled in by the loader, never written by hand
+
+
 class ClassificationPolicy(_Strict):
     reason_codes: dict[str, Cause | None]
     compatible: list[Annotated[list[Cause], Field(min_length=2, max_length=2)]]
@@ -157,6 +187,7 @@ class ClassificationPolicy(_Strict):
     evidence: EvidenceWeights
     emphasis: Emphasis
     unclear_min_score: float
+    model: ModelSettings = ModelSettings()
     unclear_min_score_no_text: float
     anger_caps_words: int
     shouting_min_words: int          # this many shouted words ...

@@ -47,6 +47,7 @@ class TextAnalysis:
     hits: tuple[Hit, ...]
     markers: tuple[Marker, ...]
     token_count: int
+    words: tuple[str, ...] = ()  # the normalised tokens, for the similar-cases model
 
 
 class CueMatcher:
@@ -75,8 +76,10 @@ class CueMatcher:
     # -- tokens -------------------------------------------------------------------------
     def tokens(self, text: str) -> Tokenised:
         raw = tokenise(text, self.spelling, self.contrast)
+        correct, known = self.typos.correct, self.typos.vocabulary
         fixed = tuple(
-            t if (c := self.typos.correct(t.text)) == t.text else Token(c, t.start, t.end, t.clause, t.scope)
+            t if t.text in known or len(t.text) < self.typos.min_length or (c := correct(t.text)) == t.text
+            else Token(c, t.start, t.end, t.clause, t.scope)
             for t in raw.tokens
         )
         return Tokenised(fixed, raw.clause_count, raw.after_contrast)
@@ -148,7 +151,7 @@ class CueMatcher:
             surface = text[first.start:tokens[end - 1].end]
             hits.append(Hit(cue, start, end, first.clause, negated, emphasis, surface,
                             first.clause in conditional_clauses))
-        return TextAnalysis(tuple(hits), tuple(markers), len(tokens))
+        return TextAnalysis(tuple(hits), tuple(markers), len(tokens), tuple(texts))
 
 
 _MATCHERS: dict[int, tuple[Policy, CueMatcher]] = {}

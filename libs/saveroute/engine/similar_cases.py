@@ -1,0 +1,80 @@
+"""A small naive-Bayes model of causes, learned from labelled scenarios and shipped as data.
+
+The rules name the evidence a retention lead would name; this model adds what
+similar labelled cases say, so wording no rule anticipated still counts. It is
+deterministic and explainable: a prediction names the words that moved it most.
+
+Binary unigram and bigram features over the engine's own tokens. Words outside
+the model's vocabulary are ignored; the table stores log P(f|c) as a delta from
+the class's unseen-word value, so score_c = prior_c + |K| * unseen_c + sum of the
+deltas over the known features K.
+"""
+
+import heapq
+import math
+from dataclasses import dataclass
+
+from saveroute.policy.schema import CauseModel
+
+
+def features(words: list[str]) -> set[str]:
+    return set(words) | {f"{a}_{b}" for a, b in zip(words, words[1:])}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    probabilities: dict[str, float]
+    known: list[str]
+    best: int
+    compiled: "_Compiled"
+
+    def top_words(self, limit: int = 3) -> list[str]:
+        """The known features that most favour the top class (computed only when shown)."""
+        lifts, best = self.compiled.lifts, self.best
+        top = heapq.nsmallest(limit, self.known, key=lambda f: (-lifts[f][best], f))
+        return [f.replace("_", " ") for f in top]
+
+
+class _Compiled:
+    """Tuples instead of lists, and each feature's total, computed once per model."""
+
+    def __init__(self, model: CauseModel):
+        self.classes = list(model.classes)
+        self.prior = list(model.prior)
+        self.unseen = list(model.unseen)
+        self.vectors = {f: tuple(v) for f, v in model.features.items()}
+        width = len(self.classes)
+        # lift of a feature for class i: its delta for i minus its mean delta elsewhere
+        self.lifts = {
+            f: tuple(v[i] - (sum(v) - v[i]) / (width - 1) for i in range(width)) for f, v in model.features.items()
+        }
+
+
+_COMPILED: dict[int, tuple[CauseModel, _Compiled]] = {}
+
+
+def _compiled(model: CauseModel) -> _Compiled:
+    entry = _COMPILED.get(id(model))
+    if entry is None or entry[0] is not model:
+        if len(_COMPILED) > 16:
+            _COMPILED.clear()
+        entry = (model, _Compiled(model))
+        _COMPILED[id(model)] = entry
+    return entry[1]
+
+
+def predict(model: CauseModel, words: list[str]) -> Prediction | None:
+    compiled = _compiled(model)
+    vectors = compiled.vectors
+    known = [f for f in features(words) if f in vectors]
+    if not known:
+        return None
+    known.sort()  # deterministic order whatever the set's iteration order
+    n = len(known)
+    columns = zip(*(vectors[f] for f in known))
+    scores = [p + n * u + sum(col) for p, u, col in zip(compiled.prior, compiled.unseen, columns)]
+    peak = max(scores)
+    exps = [math.exp(x - peak) for x in scores]
+    total = sum(exps)
+    probs = {c: e / total for c, e in zip(compiled.classes, exps)}
+    return Prediction(probs, known, scores.index(peak), compiled)
