@@ -60,6 +60,9 @@ class Run:
 
     def summary(self) -> dict[str, float | int]:
         latencies = sorted(self.received_at[k] - self.sent_at[k] for k in self.received_at if k in self.sent_at)
+        if not latencies:
+            return {"signals": len(self.sent_at), "delivered": 0, "seconds": 0.0, "signals_per_second": 0.0,
+                    "p50_ms": 0.0, "p99_ms": 0.0, "max_ms": 0.0}
         first, last = min(self.sent_at.values()), max(self.received_at.values())
         return {
             "signals": len(self.sent_at),
@@ -172,6 +175,7 @@ def main() -> None:
             print(f"starting {', '.join(s.name for s in fleet.specs)} (logs in {run_dir / 'logs'}) ...")
             fleet.start(120)
             report = measure(args, settings, redis_server.url, fleet)
+            report["cpu_seconds"].update(broker=cpu_seconds(broker.proc.pid), redis=cpu_seconds(redis_server.proc.pid))
         finally:
             fleet.stop()
     results = Path(args.out)

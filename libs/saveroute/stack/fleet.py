@@ -9,13 +9,16 @@ keys and context keys, so several fleets can share one broker and one Redis with
 seeing each other's progress.
 """
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from saveroute.stack.processes import free_port
 from saveroute.stack.services import ServiceSpec, available
-from saveroute.stack.supervisor import Supervisor, python_module_argv
+from saveroute.stack.supervisor import ServiceFailed, Supervisor, python_module_argv
+
+PORT_TAKEN = "Address already in use"
 
 
 @dataclass
@@ -60,15 +63,42 @@ class Fleet:
     def health_url(self, name: str) -> str:
         return f"http://127.0.0.1:{self._ops_port(name)}/healthz"
 
-    def start(self, timeout: float = 90.0) -> "Fleet":
+    def start(self, timeout: float = 90.0, attempts: int = 3) -> "Fleet":
         for spec in self.specs:
-            self.metrics_ports.setdefault(spec.name, free_port())
-            if spec.http:
-                self.http_ports.setdefault(spec.name, free_port())
+            self._assign_ports(spec)
             self.supervisor.start(spec.name, [*python_module_argv(spec.module), *spec.args], self.env_for(spec),
                                   self.health_url(spec.name))
-        self.supervisor.wait_healthy(timeout)
+        for attempt in range(1, attempts + 1):
+            try:
+                self.supervisor.wait_healthy(timeout)
+                self._confirm_running()
+                return self
+            except ServiceFailed:
+                # A free port can be taken by someone else between choosing it and binding
+                # it: such a service exits at once; start it again on fresh ports.
+                lost = [c for c in self.supervisor.exited() if PORT_TAKEN in c.log_tail(5)]
+                if not lost or attempt == attempts:
+                    raise
+                for child in lost:
+                    spec = next(s for s in self.specs if s.name == child.name)
+                    self._assign_ports(spec, fresh=True)
+                    child.env, child.health_url = self.env_for(spec), self.health_url(spec.name)
+                    self.supervisor.restart(child.name)
         return self
+
+    def _assign_ports(self, spec: ServiceSpec, fresh: bool = False) -> None:
+        if fresh or spec.name not in self.metrics_ports:
+            self.metrics_ports[spec.name] = free_port()
+        if spec.http and (fresh or spec.name not in self.http_ports):
+            self.http_ports[spec.name] = free_port()
+
+    def _confirm_running(self, grace: float = 0.5) -> None:
+        """A health answer could come from another process on a reused port: make sure ours lives."""
+        time.sleep(grace)
+        gone = self.supervisor.exited()
+        if gone:
+            raise ServiceFailed("exited after starting: " + "; ".join(
+                f"{c.name} (status {c.process.returncode}): {c.log_tail(3)}" for c in gone))  # type: ignore[union-attr]
 
     def kill(self, name: str, signum: int) -> None:
         self.supervisor.signal(name, signum)
@@ -76,6 +106,7 @@ class Fleet:
     def restart(self, name: str, timeout: float = 90.0) -> None:
         self.supervisor.restart(name)
         self.supervisor.wait_healthy(timeout, [name])
+        self._confirm_running()
 
     def stop(self, deadline: float = 20.0) -> dict[str, int | None]:
         return self.supervisor.stop(deadline)
