@@ -1,5 +1,6 @@
 """`python -m services.enrichment` / `saveroute-enrichment`: run the enrichment stage."""
 
+from saveroute.cases import CaseStore
 from saveroute.context import ContextSettings, ContextStore
 from saveroute.policy import Policy
 from saveroute.runtime import RuntimeSettings, Stage
@@ -13,8 +14,11 @@ NAME = "enrichment"
 def build(settings: RuntimeSettings, policy: Policy) -> Stage:
     from saveroute.engine import enrich
 
-    store = ContextStore(make_redis(settings.redis_url), ContextSettings().context_key_prefix)
-    return Stage(NAME, INPUTS, EnrichmentHandler(store, policy, enrich), event_id)
+    client = make_redis(settings.redis_url)
+    prefixes = ContextSettings()
+    store = ContextStore(client, prefixes.context_key_prefix)
+    cases = CaseStore(client, prefixes.case_key_prefix)
+    return Stage(NAME, INPUTS, EnrichmentHandler(store, policy, enrich, cases), event_id)
 
 
 def main() -> None:

@@ -17,8 +17,14 @@ joined. Across batches, a signal is joined with whatever context is stored when 
 processed: publishers that need a specific context (replay, the demo, the tests) wait
 until the store holds it before publishing the signal (`saveroute.stack.feeder`).
 
-Redis cost: one pipelined round trip to store a batch's context updates and one to read
-the context of every account its signals name, never one per message.
+Cases. Signals for the same account within the policy's window join one open case
+(`saveroute.cases`): the enriched case carries the case id, its revision and the case's
+earlier signals, so classification reads the whole episode and routing updates the one
+owner task instead of opening another. An outcome for the account closes its case.
+
+Redis cost: one pipelined round trip to store a batch's context updates, one to read
+the context of every account its signals name, and one to join their cases; never one
+per message.
 """
 
 import hashlib
@@ -27,14 +33,16 @@ from datetime import datetime, timezone
 
 from pydantic import BaseModel
 
+from saveroute.cases import CaseJoin, CaseStore
 from saveroute.context import AccountSnapshot, ContextStore
-from saveroute.models import AccountContext, EnrichedCase, Scenario, Signal, SupportTicket
+from saveroute.models import AccountContext, EnrichedCase, Outcome, Scenario, Signal, SupportTicket
 from saveroute.policy import Policy
 from saveroute.runtime import Err, InMessage, Ok, OutMessage
 from saveroute.runtime.messages import Result
-from saveroute.topics import ACCOUNT_CONTEXT, ENRICHED_CASES, SIGNALS, SUPPORT_TICKETS, Topic
+from saveroute.topics import ACCOUNT_CONTEXT, ENRICHED_CASES, OUTCOMES, SIGNALS, SUPPORT_TICKETS, Topic
 
-Enrich = Callable[[Scenario, Policy], EnrichedCase]
+Enrich = Callable[..., EnrichedCase]  # saveroute.engine.enrich
+CASE_RETENTION_SECONDS = 14 * 86400  # how long Redis keeps a case after its last signal
 
 
 def event_id(topic: Topic, value: BaseModel) -> str:
@@ -46,6 +54,8 @@ def event_id(topic: Topic, value: BaseModel) -> str:
         return f"account:{value.account_id}:{digest}"
     if isinstance(value, SupportTicket):
         return f"ticket:{value.ticket_id}:{digest}"
+    if isinstance(value, Outcome):
+        return f"outcome:{value.outcome_id}"
     raise TypeError(f"enrichment does not read {type(value).__name__} from {topic.name}")
 
 
@@ -56,16 +66,18 @@ def decision_time(message: InMessage) -> datetime:
 
 
 class EnrichmentHandler:
-    def __init__(self, store: ContextStore, policy: Policy, enrich: Enrich) -> None:
+    def __init__(self, store: ContextStore, policy: Policy, enrich: Enrich, cases: CaseStore | None = None) -> None:
         self.store = store
         self.policy = policy
         self.enrich = enrich
+        self.cases = cases
 
     def __call__(self, messages: list[InMessage]) -> list[Result]:
         results: list[Result | None] = [None] * len(messages)
         accounts: list[AccountContext] = []
         tickets: list[tuple[str, SupportTicket]] = []
         signals: list[int] = []
+        closed: list[str] = []
         for index, message in enumerate(messages):
             value = message.value
             if message.topic == ACCOUNT_CONTEXT.name:
@@ -81,26 +93,41 @@ class EnrichmentHandler:
                 results[index] = Ok([])
             elif message.topic == SIGNALS.name:
                 signals.append(index)
+            elif message.topic == OUTCOMES.name:
+                closed.append(value.account_id)
+                results[index] = Ok([])
             else:
                 results[index] = Err("invalid", f"topic: enrichment does not read {message.topic}")
         self.store.apply(accounts, tickets)  # context first: a batch's signals see its updates
+        if self.cases is not None:
+            self.cases.close(closed)
         if signals:
             snapshots = self.store.fetch(messages[i].value.account_id for i in signals)
-            for index in signals:
-                results[index] = self._enrich_one(messages[index], snapshots)
+            joins: list[CaseJoin | None] = [None] * len(signals)
+            if self.cases is not None:
+                joins = list(self.cases.join(
+                    [(messages[i].value, decision_time(messages[i])) for i in signals],
+                    self.policy.cases.window_hours, self.policy.cases.max_signals, CASE_RETENTION_SECONDS))
+            for index, join in zip(signals, joins):
+                results[index] = self._enrich_one(messages[index], snapshots, join)
         return results  # type: ignore[return-value]
 
-    def _enrich_one(self, message: InMessage, snapshots: dict[str, AccountSnapshot]) -> Result:
+    def _enrich_one(self, message: InMessage, snapshots: dict[str, AccountSnapshot], join: CaseJoin | None) -> Result:
         signal: Signal = message.value
         snapshot = snapshots[signal.account_id]
         scenario = Scenario(now=decision_time(message), signal=signal,
                             account=snapshot.account, tickets=snapshot.tickets)
         # An exception here is isolated by the runtime: this signal alone is dead-lettered.
-        return Ok([OutMessage(ENRICHED_CASES, signal.account_id, self.enrich(scenario, self.policy))])
+        if join is None:
+            case = self.enrich(scenario, self.policy)
+        else:
+            case = self.enrich(scenario, self.policy, case_id=join.case_id, related_signals=join.related_signals,
+                               revision=join.revision)
+        return Ok([OutMessage(ENRICHED_CASES, signal.account_id, case)])
 
 
 def _key_text(message: InMessage) -> str | None:
     return message.key.decode("utf-8", errors="replace") if message.key else None
 
 
-INPUTS = [ACCOUNT_CONTEXT, SUPPORT_TICKETS, SIGNALS]
+INPUTS = [ACCOUNT_CONTEXT, SUPPORT_TICKETS, SIGNALS, OUTCOMES]

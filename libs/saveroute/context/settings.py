@@ -7,3 +7,4 @@ class ContextSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SAVEROUTE_", env_file=".env", extra="ignore")
 
     context_key_prefix: str = "saveroute:ctx:"
+    case_key_prefix: str = "saveroute:case:"

@@ -232,6 +232,11 @@ class Wording(_Strict):
     review_weekday: str
 
 
+class Cases(_Strict):
+    window_hours: Annotated[float, Field(gt=0)] = 72      # signals within this join one case
+    max_signals: Annotated[int, Field(ge=1, le=50)] = 8   # earlier signals a case remembers
+
+
 class Policy(_Strict):
     version: Annotated[str, Field(min_length=1)]
     thresholds: Thresholds
@@ -242,3 +247,4 @@ class Policy(_Strict):
     routing: Routing
     lexicon: Lexicon
     wording: Wording
+    cases: Cases = Cases()
