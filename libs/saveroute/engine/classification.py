@@ -85,6 +85,10 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
                 continue
             if cause_name == "value" and case.evidence.usage_healthy and reading.scores["value"] <= 0:
                 continue  # words alone cannot make a value gap of an account that is using what it pays for
+            if scores[cause_name] <= 0 and not (
+                p >= model.unsupported_min_probability and len(prediction.known) >= model.unsupported_min_words
+            ):
+                continue  # the model re-weighs what the evidence supports; alone it must be sure and well-read
             scores[cause_name] += model.weight * p
         lead = max(prediction.probabilities, key=prediction.probabilities.get)
         scored.cues.append(CueHit.model_construct(

@@ -177,6 +177,10 @@ class CauseModel(_Strict):
 class ModelSettings(_Strict):
     file: str | None = None           # relative to the policy file that names it
     weight: Annotated[float, Field(ge=0)] = 0.0
+    # A cause no rule or evidence supports gets the model's vote only when the model is
+    # this sure and recognises at least this many words.
+    unsupported_min_probability: Annotated[float, Field(ge=0, le=1)] = 0.85
+    unsupported_min_words: Annotated[int, Field(ge=0)] = 10
     data: CauseModel | None = None    # filled in by the loader, never written by hand
 
 
