@@ -10,11 +10,12 @@ from saveroute.engine import decide
 from saveroute.evaluation import evaluate
 from saveroute.models import Scenario
 from saveroute.policy import load_policy
-from tests.support.engine_data import DEV_SET, HOLDOUT, load_jsonl
+from tests.support.engine_data import DATA, DEV_SET, load_jsonl
 
-SETS = [pytest.param(DEV_SET, id="dev-set")]
-if HOLDOUT.exists():
-    SETS.append(pytest.param(HOLDOUT, id="holdout"))
+# The contract's dev set and our three independently written holdout sets.
+SETS = [pytest.param(DEV_SET, id="dev-set")] + [
+    pytest.param(path, id=path.stem) for path in sorted(DATA.glob("holdout*.jsonl"))
+]
 
 
 @pytest.mark.parametrize("path", SETS)

@@ -135,6 +135,10 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
         add("service", weights.stale_unresolved_ticket_bug_to_service, "classify.evidence.unresolved_bug",
             "a reported bug left unresolved past its SLA")
 
+    # A death in the customer's business changes the customer, whatever happens next.
+    if "grief" in reading.distress and max(scores.values()) < 3.0:
+        add("customer_change", 2.0, "classify.evidence.death_in_the_business", "a death in the business")
+
     # A price ask made to match a competitor's offer is part of the competitive threat.
     competitive_text = reading.scores["competitive"]
     if competitive_text >= 3.0 and "cash_flow" not in reading.facets:

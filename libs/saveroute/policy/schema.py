@@ -105,12 +105,13 @@ class Lexicon(_Strict):
     focus: list[str]
     concessive: list[str]
     conditional: list[str]  # "if", "kalau", "otherwise": a threat, not an evaluation
+    question: list[str] = []  # "boleh tak": a negation word that only asks a question
     spelling: dict[str, str]  # common typos and chat spellings -> the word the cues use
     cues: list[Cue]
 
     @model_validator(mode="after")
     def _marker_phrases(self) -> "Lexicon":
-        for name in ("negators", "post_negators", "retro_negators", "focus", "concessive", "conditional"):
+        for name in ("negators", "post_negators", "retro_negators", "focus", "concessive", "conditional", "question"):
             for phrase in getattr(self, name):
                 compile_phrase(phrase, name)
         return self

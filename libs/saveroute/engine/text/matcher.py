@@ -17,7 +17,7 @@ from saveroute.policy.schema import Cue, Policy
 # marker kind -> the lexicon list that holds its phrases
 _MARKER_KINDS = {
     "negator": "negators", "post_negator": "post_negators", "retro_negator": "retro_negators",
-    "focus": "focus", "concessive": "concessive", "conditional": "conditional",
+    "focus": "focus", "concessive": "concessive", "conditional": "conditional", "question": "question",
 }
 
 
@@ -120,7 +120,9 @@ class CueMatcher:
         texts = [t.text for t in tokens]
         clauses = [t.clause for t in tokens]
         markers, cue_spans = self._scan(tokens, texts, clauses)
-        negators = [m for m in markers if m.kind == "negator"]
+        questions = [m for m in markers if m.kind == "question"]
+        negators = [m for m in markers if m.kind == "negator"
+                    and not any(q.start <= m.start and m.end <= q.end for q in questions)]
         post = [m for m in markers if m.kind == "post_negator"]
         retro_clauses = {m.clause - 1 for m in markers if m.kind == "retro_negator"}
         focus_clauses = {m.clause for m in markers if m.kind == "focus"}
