@@ -89,7 +89,11 @@ class Pipeline:
             if ids <= set(counts):
                 return counts
             if time.monotonic() > deadline:
-                raise AssertionError(f"{len(ids - set(counts))} of {len(ids)} decisions missing after {timeout}s")
+                missing = sorted(ids - set(counts))
+                services = "\n".join(f"--- {c.name} running={c.running()}\n{c.log_tail(8)}"
+                                     for c in self.fleet.supervisor.children.values())
+                raise AssertionError(f"{len(missing)} of {len(ids)} decisions missing after {timeout}s "
+                                     f"(e.g. {missing[:3]}); services:\n{services}")
             time.sleep(0.5)
 
     def settle(self, timeout: float = 180.0) -> None:

@@ -1,6 +1,8 @@
 """`saveroute demo`: `saveroute up` for a finite demo; exits 0 once every decision arrived."""
 
+import signal
 import sys
+from types import FrameType
 
 import click
 
@@ -14,6 +16,7 @@ from saveroute.stack.local import DEFAULT_PARTITIONS
 @click.option("--timeout", default=120.0, show_default=True, help="seconds to wait for every decision")
 def demo(partitions: int, timeout: float) -> None:
     """Run the embedded stack, feed the demo, print every decision, stop."""
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops the stack as Ctrl-C does
     stack = start_stack(partitions)
     try:
         fed = feed_demo(stack)
@@ -26,3 +29,7 @@ def demo(partitions: int, timeout: float) -> None:
                    f"{timeout:.0f}s: {', '.join(sorted(missing))} (see {stack.run_dir / 'logs'})", err=True)
         sys.exit(1)
     click.echo(f"all {len(fed.signals)} demo decisions arrived")
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
