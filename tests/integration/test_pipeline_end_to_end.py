@@ -101,8 +101,8 @@ def test_service_killed_mid_stream_loses_nothing_and_duplicates_nothing(pipeline
     pipeline.fleet.kill("enrichment", signals.SIGKILL)
     pipeline.publish(sent[1500:])
     pipeline.fleet.restart("enrichment")
-    pipeline.wait_for_decisions(prefix, {s.signal_id for s in sent}, timeout=300)
-    pipeline.settle(timeout=300)
+    pipeline.wait_for_decisions(prefix, {s.signal_id for s in sent}, timeout=600)
+    pipeline.settle(timeout=600)
     counts = Counter(d.signal_id for d in pipeline.decisions(prefix))
     assert counts == Counter(s.signal_id for s in sent)
 

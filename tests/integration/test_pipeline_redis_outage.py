@@ -55,8 +55,8 @@ def test_redis_down_for_a_few_seconds_loses_nothing(kafka_bootstrap: str, persis
         time.sleep(3)  # the outage itself, not an assertion
         assert all(child.running() for child in pipeline.fleet.supervisor.children.values())
         persistent_redis.start()
-        pipeline.wait_for_decisions(prefix, {s.signal_id for s in sent}, timeout=300)
-        pipeline.settle(timeout=300)
+        pipeline.wait_for_decisions(prefix, {s.signal_id for s in sent}, timeout=600)
+        pipeline.settle(timeout=600)
         decisions = pipeline.decisions(prefix)
         assert Counter(d.signal_id for d in decisions) == Counter(s.signal_id for s in sent)
         assert not any(d.evidence_issues for d in decisions), "context was lost with the outage"
