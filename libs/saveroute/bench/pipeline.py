@@ -103,14 +103,26 @@ class Watcher(threading.Thread):
         self.consumer.close()
 
 
-def make_signals(count: int, prefix: str, accounts: list[str], texts: list[str | None]) -> list[Signal]:
+def make_signals(count: int, prefix: str) -> list[Signal]:
+    """Demo signals with fresh ids, each for an account of its own (`<prefix>-acct-<i>`).
+
+    One signal per account is what real traffic looks like: a burst of signals for one
+    account would join one case (`saveroute.cases`) and measure case growth instead.
+    """
     demo = load_demo().signals
     return [
-        demo[i % len(demo)].model_copy(update={
-            "signal_id": f"{prefix}-{i:06d}", "account_id": accounts[i % len(accounts)], "reason_text": texts[i % len(texts)],
-        })
+        demo[i % len(demo)].model_copy(update={"signal_id": f"{prefix}-{i:06d}", "account_id": f"{prefix}-acct-{i:06d}"})
         for i in range(count)
     ]
+
+
+def store_context(settings: RuntimeSettings, redis_url: str, signals: list[Signal]) -> None:
+    """An account (a demo account under the signal's account id) for every signal, stored."""
+    demo = load_demo(datetime.now(timezone.utc)).accounts
+    accounts = [demo[i % len(demo)].model_copy(update={"account_id": s.account_id}) for i, s in enumerate(signals)]
+    with EventProducer(settings) as events:
+        publish_context(events, accounts, [])
+    wait_until_stored(ContextStore(make_redis(redis_url)), accounts, [], timeout=300)
 
 
 def drive(producer: Producer, watcher: Watcher, topic: Topic, payloads: list[tuple[str, bytes, bytes]],
@@ -185,22 +197,16 @@ def main() -> None:
 
 
 def measure(args: argparse.Namespace, settings: RuntimeSettings, redis_url: str, fleet: Fleet) -> dict:
-    demo = load_demo(datetime.now(timezone.utc))
-    accounts = [a.model_copy(update={"account_id": f"bench-acct-{i:04d}"}) for i, a in
-                enumerate(demo.accounts[i % len(demo.accounts)] for i in range(500))]
-    print(f"storing context for {len(accounts)} accounts ...")
-    with EventProducer(settings) as events:
-        publish_context(events, accounts, [])
-    wait_until_stored(ContextStore(make_redis(redis_url)), accounts, [], timeout=120)
-
     codec = codec_from_settings(settings)
     producer = Producer(settings.producer_config())
-    ids = [a.account_id for a in accounts]
-    texts = [s.reason_text for s in demo.signals]
     offered = int(args.rate * args.rate_seconds)
 
     def payloads(topic: Topic, prefix: str, count: int) -> list[tuple[str, bytes, bytes]]:
-        return [(s.signal_id, s.account_id.encode(), codec.encode(topic, s)) for s in make_signals(count, prefix, ids, texts)]
+        signals = make_signals(count, prefix)
+        if topic is SIGNALS:
+            print(f"  storing context for {count} accounts ...")
+            store_context(settings, redis_url, signals)
+        return [(s.signal_id, s.account_id.encode(), codec.encode(topic, s)) for s in signals]
 
     results: dict[str, dict] = {}
     for label, topic, output in (("pipeline", SIGNALS, DECISIONS.name), ("passthrough", signal_topic(PASS_IN), PASS_OUT)):
