@@ -28,7 +28,7 @@ def train(rows: Iterable[dict[str, Any]], policy: Policy) -> dict[str, Any]:
         cause = (row.get("expected") or {}).get("cause")
         if not text or cause not in counts:
             continue
-        feats = features([t.text for t in matcher.tokens(text).tokens])
+        feats = features(matcher.tokens(text).texts)
         docs[cause] += 1
         counts[cause].update(feats)
         seen.update(feats)

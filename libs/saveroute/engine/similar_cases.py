@@ -30,8 +30,8 @@ class Prediction:
 
     def top_words(self, limit: int = 3) -> list[str]:
         """The known features that most favour the top class (computed only when shown)."""
-        lifts, best = self.compiled.lifts, self.best
-        top = heapq.nsmallest(limit, self.known, key=lambda f: (-lifts[f][best], f))
+        # `known` is sorted, and nlargest keeps input order among equals: deterministic
+        top = heapq.nlargest(limit, self.known, key=self.compiled.lifts[self.best].__getitem__)
         return [f.replace("_", " ") for f in top]
 
 
@@ -44,10 +44,11 @@ class _Compiled:
         self.unseen = list(model.unseen)
         self.vectors = {f: tuple(v) for f, v in model.features.items()}
         width = len(self.classes)
-        # lift of a feature for class i: its delta for i minus its mean delta elsewhere
-        self.lifts = {
-            f: tuple(v[i] - (sum(v) - v[i]) / (width - 1) for i in range(width)) for f, v in model.features.items()
-        }
+        # lift of a feature for class i: its delta for i minus its mean delta elsewhere;
+        # one dict per class so ranking words is a C-level look-up per word
+        self.lifts: list[dict[str, float]] = [
+            {f: v[i] - (sum(v) - v[i]) / (width - 1) for f, v in model.features.items()} for i in range(width)
+        ]
 
 
 _COMPILED: dict[int, tuple[CauseModel, _Compiled]] = {}

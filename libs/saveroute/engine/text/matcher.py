@@ -11,7 +11,7 @@ focus ("the real problem is"), after a contrast ("but ..."), or conceded
 from dataclasses import dataclass
 from saveroute.engine.text.fuzzy import TypoCorrector
 from saveroute.policy.phrases import PhraseIndex, compile_phrase
-from saveroute.engine.text.tokens import Token, Tokenised, tokenise
+from saveroute.engine.text.tokens import Tokenised, tokenise
 from saveroute.policy.schema import Cue, Policy
 
 # marker kind -> the lexicon list that holds its phrases
@@ -75,17 +75,16 @@ class CueMatcher:
 
     # -- tokens -------------------------------------------------------------------------
     def tokens(self, text: str) -> Tokenised:
-        raw = tokenise(text, self.spelling, self.contrast)
-        correct, known = self.typos.correct, self.typos.vocabulary
-        fixed = tuple(
-            t if t.text in known or len(t.text) < self.typos.min_length or (c := correct(t.text)) == t.text
-            else Token(c, t.start, t.end, t.clause, t.scope)
-            for t in raw.tokens
-        )
-        return Tokenised(fixed, raw.clause_count, raw.after_contrast)
+        tok = tokenise(text, self.spelling, self.contrast)
+        correct, known, shortest = self.typos.correct, self.typos.vocabulary, self.typos.min_length
+        texts = tok.texts
+        for i, word in enumerate(texts):
+            if word not in known and len(word) >= shortest:
+                texts[i] = correct(word)
+        return tok
 
     # -- matching -----------------------------------------------------------------------
-    def _scan(self, tokens: tuple[Token, ...], texts: list[str], clauses: list[int]
+    def _scan(self, texts: list[str], clauses: list[int], scopes: list[int]
               ) -> tuple[list[Marker], list[tuple[int, int, Cue]]]:
         """Markers (all of them) and cues (leftmost-longest, non-overlapping) in one pass."""
         markers: list[Marker] = []
@@ -102,7 +101,7 @@ class CueMatcher:
             options = []
             for end, phrase in found:
                 if isinstance(phrase.owner, str):
-                    markers.append(Marker(phrase.owner, i, end, clauses[i], tokens[i].scope))
+                    markers.append(Marker(phrase.owner, i, end, clauses[i], scopes[i]))
                 elif i >= free_from:
                     options.append((end, phrase.owner))
             if options:
@@ -114,12 +113,10 @@ class CueMatcher:
 
     def analyse(self, text: str) -> TextAnalysis:
         tok = self.tokens(text)
-        tokens = tok.tokens
-        if not tokens:
+        if not tok.texts:
             return TextAnalysis((), (), 0)
-        texts = [t.text for t in tokens]
-        clauses = [t.clause for t in tokens]
-        markers, cue_spans = self._scan(tokens, texts, clauses)
+        texts, clauses, scopes = tok.texts, tok.clauses, tok.scopes
+        markers, cue_spans = self._scan(texts, clauses, scopes)
         questions = [m for m in markers if m.kind == "question"]
         negators = [m for m in markers if m.kind == "negator"
                     and not any(q.start <= m.start and m.end <= q.end for q in questions)]
@@ -130,30 +127,30 @@ class CueMatcher:
             m.clause for m in markers if m.kind == "concessive" and (m.clause + 1) in tok.after_contrast
         }
         conditional_clauses = {m.clause for m in markers if m.kind == "conditional"}
-        long_text = len(tokens) >= self.emphasis.long_text_tokens
+        long_text = len(texts) >= self.emphasis.long_text_tokens
         late = self.emphasis.late_position
         hits = []
         for start, end, cue in cue_spans:
-            first = tokens[start]
+            first_clause, first_scope, last_scope = clauses[start], scopes[start], scopes[end - 1]
             negated = any(
-                m.end <= start and start - m.end <= self.window and m.scope == first.scope
+                m.end <= start and start - m.end <= self.window and m.scope == first_scope
                 for m in negators
             ) or any(
-                m.start >= end and m.start - end <= 2 and m.scope == tokens[end - 1].scope for m in post
-            ) or first.clause in retro_clauses
+                m.start >= end and m.start - end <= 2 and m.scope == last_scope for m in post
+            ) or first_clause in retro_clauses
             emphasis = 1.0
-            if first.clause in focus_clauses:
+            if first_clause in focus_clauses:
                 emphasis *= self.emphasis.focus
-            if first.clause in tok.after_contrast:
+            if first_clause in tok.after_contrast:
                 emphasis *= self.emphasis.after_contrast
-            if first.clause in concessive_clauses:
+            if first_clause in concessive_clauses:
                 emphasis *= self.emphasis.concessive
             if long_text:
-                emphasis *= (1 - late / 2) + late * start / len(tokens)
-            surface = text[first.start:tokens[end - 1].end]
-            hits.append(Hit(cue, start, end, first.clause, negated, emphasis, surface,
-                            first.clause in conditional_clauses))
-        return TextAnalysis(tuple(hits), tuple(markers), len(tokens), tuple(texts))
+                emphasis *= (1 - late / 2) + late * start / len(texts)
+            surface = text[tok.starts[start]:tok.ends[end - 1]]
+            hits.append(Hit(cue, start, end, first_clause, negated, emphasis, surface,
+                            first_clause in conditional_clauses))
+        return TextAnalysis(tuple(hits), tuple(markers), len(texts), tuple(texts))
 
 
 _MATCHERS: dict[int, tuple[Policy, CueMatcher]] = {}

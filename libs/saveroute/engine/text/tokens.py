@@ -8,7 +8,6 @@ uses it" denies the price and nothing after the comma.
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
 _TOKEN_RE = re.compile(
     r"(?P<w>[a-z]\*{2,}[a-z]*"      # masked profanity: f***, s**t
@@ -21,19 +20,24 @@ _TOKEN_RE = re.compile(
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 
 
-class Token(NamedTuple):
-    text: str        # normalised word
-    start: int       # offsets into the original text, for quoting evidence
-    end: int
-    clause: int
-    scope: int       # negation scope id
-
-
 @dataclass(frozen=True, slots=True)
 class Tokenised:
-    tokens: tuple[Token, ...]
+    """A text as parallel lists, one entry per word (the matcher's hot loops index these).
+
+    texts: normalised words; starts/ends: offsets into the original text, for quoting
+    evidence; clauses: clause ids; scopes: negation-scope ids.
+    """
+
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+    clauses: list[int]
+    scopes: list[int]
     clause_count: int
     after_contrast: frozenset[int]  # clauses that begin with a contrast word
+
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
 def split_word(word: str) -> list[str]:
@@ -51,7 +55,11 @@ def split_word(word: str) -> list[str]:
 
 def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> Tokenised:
     lowered = text.translate(_QUOTES).lower()
-    tokens: list[Token] = []
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    clauses: list[int] = []
+    scopes: list[int] = []
     clause = scope = 0
     after_contrast: set[int] = set()
     for match in _TOKEN_RE.finditer(lowered):
@@ -60,23 +68,26 @@ def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> T
             scope += 1
             continue
         if kind == "h":
-            if tokens and tokens[-1].clause == clause:
+            if clauses and clauses[-1] == clause:
                 clause += 1
             scope += 1
             continue
         piece = match.group()
         word = spelling.get(piece, piece)
         if word in contrast:
-            if tokens and tokens[-1].clause == clause:
+            if clauses and clauses[-1] == clause:
                 clause += 1
             scope += 1
             after_contrast.add(clause)
-        if "'" in word or " " in word:
-            for part in split_word(word):
-                tokens.append(Token(part, match.start(), match.end(), clause, scope))
-        else:
-            tokens.append(Token(word, match.start(), match.end(), clause, scope))
-    return Tokenised(tuple(tokens), clause + 1 if tokens else 0, frozenset(after_contrast))
+        parts = split_word(word) if ("'" in word or " " in word) else (word,)
+        begin, finish = match.span()
+        for part in parts:
+            texts.append(part)
+            starts.append(begin)
+            ends.append(finish)
+            clauses.append(clause)
+            scopes.append(scope)
+    return Tokenised(texts, starts, ends, clauses, scopes, clause + 1 if texts else 0, frozenset(after_contrast))
 
 
 _CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
