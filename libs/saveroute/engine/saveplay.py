@@ -24,8 +24,10 @@ def _owner(role: str, owner_name: str | None) -> str:
 
 def _actions(steps: list[PlayStep], case: EnrichedCase, owner_name: str | None) -> list[PlayAction]:
     start = case.now.date()
+    # Built from the validated policy: construct without re-validating (hot path).
     return [
-        PlayAction(action=s.action, owner=_owner(s.owner, owner_name), due=start + timedelta(days=s.day), purpose=s.purpose)
+        PlayAction.model_construct(action=s.action, owner=_owner(s.owner, owner_name), due=start + timedelta(days=s.day),
+                                   purpose=s.purpose)
         for s in steps
     ]
 
@@ -59,9 +61,12 @@ def build_save_play(case: EnrichedCase, classification: Classification, path: Pa
         diagnosis=diagnosis,
         evidence=list(classification.evidence),
         phases=[
-            PlayPhase(name="Stabilise", window="Week 1", actions=_actions(template.stabilise, case, owner_name)),
-            PlayPhase(name="Address", window="Weeks 2-4", actions=_actions(template.address, case, owner_name)),
-            PlayPhase(name="Rebuild", window="Weeks 4-8", actions=_actions(template.rebuild, case, owner_name)),
+            PlayPhase.model_construct(name="Stabilise", window="Week 1",
+                                      actions=_actions(template.stabilise, case, owner_name)),
+            PlayPhase.model_construct(name="Address", window="Weeks 2-4",
+                                      actions=_actions(template.address, case, owner_name)),
+            PlayPhase.model_construct(name="Rebuild", window="Weeks 4-8",
+                                      actions=_actions(template.rebuild, case, owner_name)),
         ],
         success_criteria=[
             SuccessCriterion(criterion="Customer re-engagement", metric="Response to outreach, meeting scheduled",

@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from saveroute.policy.schema import CauseModel
 
 
-def features(words: list[str]) -> set[str]:
-    return set(words) | {f"{a}_{b}" for a, b in zip(words, words[1:])}
+def features(words: list[str], bigram_starts: frozenset[str] | None = None) -> set[str]:
+    """Unigrams and bigrams; with `bigram_starts`, only bigrams a model can know are built."""
+    if bigram_starts is None:
+        return set(words) | {f"{a}_{b}" for a, b in zip(words, words[1:])}
+    return set(words) | {f"{a}_{b}" for a, b in zip(words, words[1:]) if a in bigram_starts}
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,9 @@ class Prediction:
 
     def top_words(self, limit: int = 3) -> list[str]:
         """The known features that most favour the top class (computed only when shown)."""
-        # `known` is sorted, and nlargest keeps input order among equals: deterministic
-        top = heapq.nlargest(limit, self.known, key=self.compiled.lifts[self.best].__getitem__)
-        return [f.replace("_", " ") for f in top]
+        ranks = self.compiled.ranks[self.best]
+        top = heapq.nsmallest(limit, ((ranks[f], f) for f in self.known if f in ranks))
+        return [f.replace("_", " ") for _, f in top]
 
 
 class _Compiled:
@@ -46,9 +49,14 @@ class _Compiled:
         width = len(self.classes)
         # lift of a feature for class i: its delta for i minus its mean delta elsewhere;
         # one dict per class so ranking words is a C-level look-up per word
-        self.lifts: list[dict[str, float]] = [
+        lifts = [
             {f: v[i] - (sum(v) - v[i]) / (width - 1) for f, v in model.features.items()} for i in range(width)
         ]
+        # per class, the rank of each of its 400 most telling features (0 = most telling)
+        self.ranks: list[dict[str, int]] = [
+            {f: r for r, f in enumerate(sorted(table, key=lambda f: (-table[f], f))[:400])} for table in lifts
+        ]
+        self.bigram_starts = frozenset(f.split("_", 1)[0] for f in model.features if "_" in f)
 
 
 _COMPILED: dict[int, tuple[CauseModel, _Compiled]] = {}
@@ -67,7 +75,7 @@ def _compiled(model: CauseModel) -> _Compiled:
 def predict(model: CauseModel, words: list[str]) -> Prediction | None:
     compiled = _compiled(model)
     vectors = compiled.vectors
-    known = [f for f in features(words) if f in vectors]
+    known = [f for f in features(words, compiled.bigram_starts) if f in vectors]
     if not known:
         return None
     known.sort()  # deterministic order whatever the set's iteration order
