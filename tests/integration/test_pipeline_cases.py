@@ -8,7 +8,6 @@ updated (revision 2), not two.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -17,19 +16,15 @@ from saveroute.models import ApprovalTask, Signal
 from saveroute.models.enums import SignalKind, SignalSource
 from saveroute.stack.reader import TopicReader
 from saveroute.topics import APPROVAL_TASKS
-from support.pipeline_tools import NOW, Pipeline, account
+from support.pipeline_tools import running_pipeline, NOW, Pipeline, account
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
 def pipeline(kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    namespace = f"c{uuid.uuid4().hex[:10]}"
-    running = Pipeline(kafka_bootstrap, redis_url, tmp_path_factory.mktemp("cases"), namespace).start()
-    try:
+    with running_pipeline(kafka_bootstrap, redis_url, tmp_path_factory.mktemp("cases"), "c") as running:
         yield running
-    finally:
-        running.stop()
 
 
 def make(signal_id: str, account_id: str, text: str | None, code: str | None = None,

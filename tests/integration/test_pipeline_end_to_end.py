@@ -11,7 +11,6 @@ import os
 import signal as signals
 import subprocess
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from saveroute.models import Path as RoutePath
-from support.pipeline_tools import Pipeline, account, signal
+from support.pipeline_tools import running_pipeline, Pipeline, account, signal
 
 pytestmark = pytest.mark.integration
 
@@ -38,12 +37,8 @@ def stack_args(pipeline: Pipeline) -> list[str]:
 
 @pytest.fixture(scope="module")
 def pipeline(kafka_bootstrap: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    namespace = f"p{uuid.uuid4().hex[:10]}"
-    running = Pipeline(kafka_bootstrap, redis_url, tmp_path_factory.mktemp("pipeline"), namespace).start()
-    try:
+    with running_pipeline(kafka_bootstrap, redis_url, tmp_path_factory.mktemp("pipeline"), "p") as running:
         yield running
-    finally:
-        running.stop()
 
 
 def test_n_signals_give_exactly_n_decisions(pipeline: Pipeline) -> None:

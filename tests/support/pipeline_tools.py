@@ -7,6 +7,9 @@ idempotency keys, context keys), so the harness sees only what its own services 
 from __future__ import annotations
 
 import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -125,3 +128,13 @@ class Pipeline:
     def _signal_partitions(self) -> list[int]:
         metadata = Producer(self.settings.producer_config()).list_topics(SIGNALS.name, timeout=10)
         return sorted(metadata.topics[SIGNALS.name].partitions)
+
+
+@contextmanager
+def running_pipeline(kafka_bootstrap: str, redis_url: str, run_dir: Path, letter: str) -> Iterator[Pipeline]:
+    """The pipeline services as real processes for one test module, stopped afterwards."""
+    running = Pipeline(kafka_bootstrap, redis_url, run_dir, f"{letter}{uuid.uuid4().hex[:10]}").start()
+    try:
+        yield running
+    finally:
+        running.stop()

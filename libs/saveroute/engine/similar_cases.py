@@ -14,6 +14,7 @@ import heapq
 import math
 from dataclasses import dataclass
 
+from saveroute.engine.compiled import PerObject
 from saveroute.policy.schema import CauseModel
 
 
@@ -59,17 +60,7 @@ class _Compiled:
         self.bigram_starts = frozenset(f.split("_", 1)[0] for f in model.features if "_" in f)
 
 
-_COMPILED: dict[int, tuple[CauseModel, _Compiled]] = {}
-
-
-def _compiled(model: CauseModel) -> _Compiled:
-    entry = _COMPILED.get(id(model))
-    if entry is None or entry[0] is not model:
-        if len(_COMPILED) > 16:
-            _COMPILED.clear()
-        entry = (model, _Compiled(model))
-        _COMPILED[id(model)] = entry
-    return entry[1]
+_compiled: PerObject[CauseModel, _Compiled] = PerObject(_Compiled)
 
 
 def predict(model: CauseModel, words: list[str]) -> Prediction | None:

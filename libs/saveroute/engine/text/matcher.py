@@ -9,6 +9,7 @@ focus ("the real problem is"), after a contrast ("but ..."), or conceded
 """
 
 from dataclasses import dataclass
+from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.fuzzy import TypoCorrector
 from saveroute.policy.phrases import PhraseIndex, compile_phrase
 from saveroute.engine.text.tokens import Tokenised, tokenise
@@ -153,15 +154,5 @@ class CueMatcher:
         return TextAnalysis(tuple(hits), tuple(markers), len(texts), tuple(texts))
 
 
-_MATCHERS: dict[int, tuple[Policy, CueMatcher]] = {}
-
-
-def matcher_for(policy: Policy) -> CueMatcher:
-    """One matcher per policy object (policies are immutable once loaded)."""
-    entry = _MATCHERS.get(id(policy))
-    if entry is None or entry[0] is not policy:
-        if len(_MATCHERS) > 16:
-            _MATCHERS.clear()
-        entry = (policy, CueMatcher(policy))
-        _MATCHERS[id(policy)] = entry
-    return entry[1]
+# One matcher per policy object (policies are immutable once loaded).
+matcher_for: PerObject[Policy, CueMatcher] = PerObject(CueMatcher)
