@@ -36,6 +36,10 @@ def validation_message(exc: ValidationError) -> str:
 
 
 def parse_scenario(line: str, line_no: int) -> Scenario | DecisionError:
+    try:  # the common case, parsed and validated in one pass by pydantic's JSON parser
+        return Scenario.model_validate_json(line)
+    except ValidationError:
+        pass  # describe the problem from the parsed JSON below
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as exc:
