@@ -80,11 +80,14 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
     model = policy.classification.model
     prediction = predict(model.data, list(analysis.words)) if has_text and model.data and model.weight else None
     if prediction is not None:
+        budget_shifted = any(c.rule == "classify.shift.budget_to_value" for c in scored.cues)
         for cause_name, p in prediction.probabilities.items():
             if cause_name == "unclear":  # "no discernible reason" stays the rules' call
                 continue
             if cause_name == "value" and case.evidence.usage_healthy and reading.scores["value"] <= 0:
                 continue  # words alone cannot make a value gap of an account that is using what it pays for
+            if cause_name == "commercial" and budget_shifted:
+                continue  # and cannot undo the policy's rule that budget talk over collapsed usage is value
             if scores[cause_name] <= 0 and not (
                 p >= model.unsupported_min_probability and len(prediction.known) >= model.unsupported_min_words
             ):

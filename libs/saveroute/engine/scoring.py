@@ -136,8 +136,8 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
             "a reported bug left unresolved past its SLA")
 
     # A death in the customer's business changes the customer, whatever happens next.
-    if "grief" in reading.distress and max(scores.values()) < 3.0:
-        add("customer_change", 2.0, "classify.evidence.death_in_the_business", "a death in the business")
+    if "grief" in reading.distress:
+        add("customer_change", 2.5, "classify.evidence.death_in_the_business", "a death in the business")
 
     # A price ask made to match a competitor's offer is part of the competitive threat.
     competitive_text = reading.scores["competitive"]
