@@ -38,7 +38,7 @@ from saveroute.models import (
 )
 from saveroute.topics import ALL_TOPICS
 
-DEV_SET = Path(__file__).resolve().parents[3] / "shared" / "contracts" / "dev-set.jsonl"
+DEV_SET = Path(__file__).resolve().parents[1] / "data" / "contracts" / "dev-set.jsonl"  # vendored copy
 
 # The first dev-set line (given a ticket, a score and microseconds), kept here so the tests
 # do not depend on the shared directory being next to the repository.

@@ -52,7 +52,7 @@ def test_frames_carry_their_format(codec):
         assert data[0] == 0  # Confluent magic byte, then a 4-byte schema id
 
 
-@pytest.mark.skipif(not dev_scenarios(), reason="shared/contracts/dev-set.jsonl is not next to the repository")
+@pytest.mark.skipif(not dev_scenarios(), reason="tests/data/contracts/dev-set.jsonl is missing")
 def test_dev_set_signals_accounts_and_tickets_round_trip(codec):
     count = 0
     for scenario in dev_scenarios():
