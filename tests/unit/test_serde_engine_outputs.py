@@ -12,7 +12,7 @@ from saveroute.serde import make_codec
 SCENARIOS = dev_scenarios()
 
 
-@pytest.mark.skipif(not SCENARIOS, reason="shared/contracts/dev-set.jsonl is not next to the repository")
+@pytest.mark.skipif(not SCENARIOS, reason="tests/data/contracts/dev-set.jsonl is missing")
 @pytest.mark.parametrize("registry_url", [None, "mock://serde-engine"], ids=["single-object", "confluent"])
 def test_engine_outputs_round_trip(registry_url):
     codec = make_codec(registry_url)
