@@ -8,6 +8,7 @@ violations of the engine's invariants.
 from dataclasses import dataclass, field
 from typing import Any
 
+from saveroute.engine.offers import margin_after_discount
 from saveroute.models import Decision
 from saveroute.models.enums import Cause, Path
 
@@ -28,8 +29,6 @@ def safety_violations(decision: Decision, margin_floor_pct: float) -> list[str]:
             found.append("discount drafted as the first option")
         if "account_owner" not in [a.value for a in decision.approvers]:
             found.append("discount without the account owner among approvers")
-        from saveroute.engine.offers import margin_after_discount
-
         if decision.gross_margin_pct is None or decision.drafted_discount_pct is None or margin_after_discount(
             decision.gross_margin_pct, decision.drafted_discount_pct
         ) < margin_floor_pct:

@@ -1,7 +1,7 @@
 """Who must approve a drafted response, in the policy's fixed order."""
 
 from saveroute.models import Classification, EnrichedCase
-from saveroute.models.enums import ApprovalRole, Path
+from saveroute.models.enums import APPROVER_ORDER, ApprovalRole, Path
 from saveroute.policy.schema import Policy
 
 _FIXED = {
@@ -10,7 +10,6 @@ _FIXED = {
     Path.support_task: ([ApprovalRole.support], "approval.support"),
     Path.clean_exit: ([ApprovalRole.account_owner], "approval.owner_exit"),
 }
-_ORDER = [ApprovalRole.account_owner, ApprovalRole.finance, ApprovalRole.executive, ApprovalRole.legal]
 
 
 def approval_chain(
@@ -37,4 +36,4 @@ def approval_chain(
     if change or (change is None and classification.contract_change):
         roles.add(ApprovalRole.legal)
         rules.append("approval.contract_change" if change else "approval.contract_change_in_text")
-    return [r for r in _ORDER if r in roles], rules
+    return sorted(roles, key=lambda r: APPROVER_ORDER.index(r.value)), rules

@@ -17,7 +17,7 @@ from saveroute.models.enums import Cause, Sensitive
 from saveroute.policy.schema import SENSITIVE_LABELS, Policy
 
 _PRODUCT_ISSUES = ("how_to", "bug", "feature_gap", "complexity", "limit")
-_EMPTY = TextAnalysis((), (), 0)
+_EMPTY = TextAnalysis((), ())
 
 
 def _quote(hits: list[Hit], limit: int = 3) -> str:

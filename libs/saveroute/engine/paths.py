@@ -13,13 +13,14 @@ def evidence_issues(case: EnrichedCase, classification: Classification) -> list[
     return sorted(issues, key=order.index)
 
 
-def choose_path(case: EnrichedCase, classification: Classification, policy: Policy) -> tuple[Path, str]:
+def choose_path(case: EnrichedCase, classification: Classification, issues: list[EvidenceIssue],
+                policy: Policy) -> tuple[Path, str]:
     """(path, rule id) — the first rule in priority order that applies."""
     th = policy.thresholds
     account = case.account
     if classification.sensitive:
         return Path.staff_escalation, "route.sensitive"
-    if evidence_issues(case, classification):
+    if issues:
         return Path.human_review, "route.evidence_gate"
     if classification.cause == Cause.unclear:
         return Path.human_review, "route.unclear"

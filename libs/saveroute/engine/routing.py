@@ -31,7 +31,8 @@ def _path_words(rule: str, path: Path) -> str:
 def route(case: EnrichedCase, classification: Classification, policy: Policy) -> Decision:
     trigger = case.signal
     case = with_effective_signal(case)
-    path, path_rule = choose_path(case, classification, policy)
+    issues = evidence_issues(case, classification)
+    path, path_rule = choose_path(case, classification, issues, policy)
     offers = draft_offers(case, classification, path, policy)
     approvers, approval_rules = approval_chain(case, classification, path, offers.discount_pct, policy)
     due, deadline_rule = due_at(case, policy)
@@ -50,7 +51,7 @@ def route(case: EnrichedCase, classification: Classification, policy: Policy) ->
         path=path,
         approvers=approvers,
         sensitive=classification.sensitive,
-        evidence_issues=evidence_issues(case, classification),
+        evidence_issues=issues,
         offer_types=offers.offer_types,
         drafted_discount_pct=offers.discount_pct,
         due_at=due,

@@ -28,8 +28,3 @@ class Model(BaseModel):
 
     model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=False)
 
-
-class StrictModel(BaseModel):
-    """Shapes we produce ourselves: unknown keys are a bug."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)

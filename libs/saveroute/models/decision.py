@@ -9,13 +9,6 @@ from saveroute.models.classification import Classification
 from saveroute.models.enums import ApprovalRole, Cause, EvidenceIssue, Path, Sensitive
 from saveroute.models.saveplay import SavePlay
 
-# The keys of a decision line, in the order `saveroute route` writes them.
-CONTRACT_KEYS = (
-    "signal_id", "cause", "confidence", "path", "approvers", "sensitive", "evidence_issues",
-    "offer_types", "due_at", "owner_id", "evidence", "policy_version", "rules",
-)
-
-
 class Decision(Model):
     signal_id: str
     case_id: str

@@ -118,7 +118,5 @@ class EvidenceIssue(_StrEnum):
     contradictory = "contradictory"
 
 
-# Orders fixed by the contracts; used wherever a list must be deterministic.
-SENSITIVE_ORDER = [s.value for s in Sensitive]
-EVIDENCE_ISSUE_ORDER = [e.value for e in EvidenceIssue]
+# The approval order fixed by the contracts (policy.md, "Approvals").
 APPROVER_ORDER = ["account_owner", "finance", "executive", "legal", "staff", "support"]

@@ -1,7 +1,5 @@
 """A helpdesk ticket as saveroute needs it: status, SLA, satisfaction, dates."""
 
-from pydantic import Field
-
 from saveroute.models._base import Model, UtcDatetime
 from saveroute.models.enums import Csat, TicketPriority, TicketStatus
 

@@ -47,7 +47,6 @@ class Marker:
 class TextAnalysis:
     hits: tuple[Hit, ...]
     markers: tuple[Marker, ...]
-    token_count: int
     words: tuple[str, ...] = ()  # the normalised tokens, for the similar-cases model
 
 
@@ -115,7 +114,7 @@ class CueMatcher:
     def analyse(self, text: str) -> TextAnalysis:
         tok = self.tokens(text)
         if not tok.texts:
-            return TextAnalysis((), (), 0)
+            return TextAnalysis((), ())
         texts, clauses, scopes = tok.texts, tok.clauses, tok.scopes
         markers, cue_spans = self._scan(texts, clauses, scopes)
         questions = [m for m in markers if m.kind == "question"]
@@ -151,7 +150,7 @@ class CueMatcher:
             surface = text[tok.starts[start]:tok.ends[end - 1]]
             hits.append(Hit(cue, start, end, first_clause, negated, emphasis, surface,
                             first_clause in conditional_clauses))
-        return TextAnalysis(tuple(hits), tuple(markers), len(texts), tuple(texts))
+        return TextAnalysis(tuple(hits), tuple(markers), tuple(texts))
 
 
 # One matcher per policy object (policies are immutable once loaded).
