@@ -65,3 +65,13 @@ def test_missing_policy_file(tmp_path):
     with pytest.raises(PolicyError) as caught:
         load_policy(tmp_path / "nope.yaml")
     assert "cannot read" in caught.value.reason
+
+
+def test_cause_shifts_are_policy_knobs(tmp_path):
+    """Budget words over collapsed usage read as value by default; an operator can turn that off."""
+    text = "Finance cut the budget for tools like this and we are on the list."
+    raw = scenario(text, account={"seats_active": 2, "usage_trend_pct_30d": -60})
+    assert decide(Scenario.model_validate(raw), load_policy()).cause.value == "value"
+    path = write(tmp_path, 'version: "no-shift"\nclassification:\n  shifts:\n    budget_to_value_share: 0\n'
+                           '  model:\n    weight: 0\n')
+    assert decide(Scenario.model_validate(raw), load_policy(path)).cause.value == "commercial"

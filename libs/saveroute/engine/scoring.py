@@ -83,14 +83,14 @@ class Scored:
     contradictory: bool
 
 
-def _open_breached_old_ticket(case: EnrichedCase) -> bool:
-    cutoff = case.now - timedelta(days=7)
+def _open_breached_old_ticket(case: EnrichedCase, days: int) -> bool:
+    cutoff = case.now - timedelta(days=days)
     return any(t.sla_breached and t.status in _OPEN and t.created_at <= cutoff for t in case.tickets)
 
 
 def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Policy) -> Scored:
     cls = policy.classification
-    weights = cls.evidence
+    weights, shifts = cls.evidence, cls.shifts
     scores = dict(reading.scores)
     cues: list[CueHit] = []
 
@@ -109,7 +109,8 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
         text_top, text_top_score = reading.top()
         compatible = any({code_cause, text_top} == {a.value, b.value} for a, b in cls.compatible)
         contradictory = code_cause in reading.denied or (
-            text_top != code_cause and text_top_score >= 2.5 and reading.scores[code_cause] <= 0 and not compatible
+            text_top != code_cause and text_top_score >= shifts.contradiction_min_text_score
+            and reading.scores[code_cause] <= 0 and not compatible
         )
     if code_cause and not contradictory:
         add(code_cause, weights.reason_code, f"classify.reason_code.{code}", f"reason code '{code}'")
@@ -131,17 +132,18 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
     usage_positive = "usage_positive" in reading.facets
     if ev.usage_collapsed and not usage_positive:
         add("value", weights.usage_collapsed, "classify.evidence.usage_collapsed", "usage collapsed")
-    if "product.bug" in reading.facets and _open_breached_old_ticket(case):
+    if "product.bug" in reading.facets and _open_breached_old_ticket(case, weights.unresolved_ticket_days):
         add("service", weights.stale_unresolved_ticket_bug_to_service, "classify.evidence.unresolved_bug",
             "a reported bug left unresolved past its SLA")
 
     # A death in the customer's business changes the customer, whatever happens next.
     if "grief" in reading.distress:
-        add("customer_change", 2.5, "classify.evidence.death_in_the_business", "a death in the business")
+        add("customer_change", weights.death_in_the_business, "classify.evidence.death_in_the_business",
+            "a death in the business")
 
     # A price ask made to match a competitor's offer is part of the competitive threat.
     competitive_text = reading.scores["competitive"]
-    if competitive_text >= 3.0 and "cash_flow" not in reading.facets:
+    if competitive_text >= shifts.price_match_min_competitive and "cash_flow" not in reading.facets:
         price_match = sum(
             h.cue.weight * h.emphasis for h in reading.support.get("commercial", []) if h.cue.id in _PRICE_MATCH_CUES
         ) + sum(c.weight for c in cues if c.label == "commercial" and c.rule in _PRICE_MATCH_RULES)
@@ -155,9 +157,9 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
     # about unused value, the price language is really a value gap.
     commercial_text = reading.scores["commercial"]
     if commercial_text > 0 and "cash_flow" not in reading.facets and not usage_positive and (
-        ev.usage_collapsed or reading.scores["value"] >= 2.0
+        ev.usage_collapsed or reading.scores["value"] >= shifts.budget_to_value_min_value_words
     ):
-        moved = 0.6 * commercial_text
+        moved = shifts.budget_to_value_share * commercial_text
         scores["commercial"] -= moved
         scores["value"] += moved
         cues.append(CueHit(rule="classify.shift.budget_to_value", label="value", weight=round(moved, 3),

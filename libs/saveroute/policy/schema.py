@@ -149,6 +149,17 @@ class EvidenceWeights(_Strict):
     stale_unresolved_ticket_bug_to_service: float
     discount_requested: float
     ticket_subjects: float   # with no customer words, ticket subjects are read at this weight
+    death_in_the_business: float
+    unresolved_ticket_days: Annotated[int, Field(ge=0)]  # an SLA-breached ticket open this long makes a bug a service failure
+
+
+class Shifts(_Strict):
+    """When words for one cause are really evidence of another."""
+
+    contradiction_min_text_score: float     # the text names another cause at least this firmly
+    price_match_min_competitive: float      # competitive words this strong make a price ask a price match
+    budget_to_value_share: Annotated[float, Field(ge=0, le=1)]  # share of budget words that becomes value
+    budget_to_value_min_value_words: float  # or value words this strong, without collapsed usage
 
 
 class CauseModel(_Strict):
@@ -190,6 +201,7 @@ class ClassificationPolicy(_Strict):
     compatible: list[Annotated[list[Cause], Field(min_length=2, max_length=2)]]
     kind_priors: dict[str, dict[Cause, float]]
     evidence: EvidenceWeights
+    shifts: Shifts
     emphasis: Emphasis
     unclear_min_score: float
     model: ModelSettings = ModelSettings()
