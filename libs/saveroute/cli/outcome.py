@@ -13,8 +13,6 @@ import click
 
 from saveroute.models import Concession, Outcome
 
-KINDS = ("saved", "downgraded", "paused", "churned", "withdrawn")
-
 
 def outcome_id_for(fields: dict[str, object]) -> str:
     """A stable id from what the person said (the time is left out: a retry is the same outcome)."""
@@ -85,7 +83,6 @@ def outcome(case_id: str, kind: str | None, account_id: str | None, retained_arr
     from pydantic import ValidationError
 
     from saveroute.measurement.counting import InvalidEvent, validate
-
     from saveroute.measurement.settings import ISO_CODE
 
     if kind is None:

@@ -192,13 +192,6 @@ class Vocabularies:
         return self.values[label]
 
 
-def by_name(name: str) -> MetricSpec:
-    for spec in METRICS:
-        if spec.name == name:
-            return spec
-    raise KeyError(f"unknown metric {name!r}")
-
-
 def exported_sample_names() -> frozenset[str]:
     """Every series name the metrics service exports for business metrics."""
     return frozenset(n for spec in METRICS for n in spec.sample_names())
