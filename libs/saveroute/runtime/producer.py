@@ -34,17 +34,23 @@ class EventProducer:
         if err is not None:
             self._failures.append(f"{msg.topic()}: {err.str()}")
 
-    def publish(self, topic: Topic, key: str, value: BaseModel, event_id: str | None = None) -> None:
-        """Queue one record; call `flush()` to know it was delivered."""
+    def publish(self, topic: Topic, key: str, value: BaseModel, event_id: str | None = None,
+                timestamp_ms: int | None = None) -> None:
+        """Queue one record; call `flush()` to know it was delivered.
+
+        `timestamp_ms` is the record timestamp (None: the time of producing); a signal's
+        is its decision time, which is how `replay` decides as of a scenario's `now`.
+        """
         headers = [(EVENT_ID_HEADER, event_id.encode())] if event_id else None
-        self.publish_raw(topic.name, key.encode("utf-8"), self.codec.encode(topic, value), headers)
+        self.publish_raw(topic.name, key.encode("utf-8"), self.codec.encode(topic, value), headers, timestamp_ms)
 
     def publish_raw(self, topic_name: str, key: bytes | None, value: bytes,
-                    headers: list[tuple[str, bytes]] | None = None) -> None:
+                    headers: list[tuple[str, bytes]] | None = None, timestamp_ms: int | None = None) -> None:
         """Queue bytes as they are (replaying a dead letter, tests of bad input)."""
+        timestamp = 0 if timestamp_ms is None else timestamp_ms  # librdkafka: 0 is "now"
         while True:
             try:
-                self.producer.produce(topic_name, value=value, key=key, headers=headers,
+                self.producer.produce(topic_name, value=value, key=key, headers=headers, timestamp=timestamp,
                                       on_delivery=self._on_delivery)
                 break
             except BufferError:  # the local queue is full: wait for acknowledgements, then retry

@@ -84,23 +84,5 @@ def _not_yet_stored(
 def publish_signals(producer: EventProducer, signals: Iterable[TimedSignal]) -> None:
     """Publish signals keyed by account, each with its timestamp, and wait for acks."""
     for timed in signals:
-        value = producer.codec.encode(SIGNALS, timed.signal)
-        key = timed.signal.account_id.encode("utf-8")
-        if timed.timestamp_ms is None:
-            producer.publish_raw(SIGNALS.name, key, value)
-        else:
-            _publish_at(producer, key, value, timed.timestamp_ms)
+        producer.publish(SIGNALS, timed.signal.account_id, timed.signal, timestamp_ms=timed.timestamp_ms)
     producer.flush()
-
-
-def _publish_at(producer: EventProducer, key: bytes, value: bytes, timestamp_ms: int) -> None:
-    # EventProducer has no timestamp parameter; its librdkafka producer and delivery
-    # callback are reused so delivery failures still surface in flush().
-    while True:
-        try:
-            producer.producer.produce(SIGNALS.name, value=value, key=key, timestamp=timestamp_ms,
-                                      on_delivery=producer._on_delivery)
-            break
-        except BufferError:
-            producer.producer.poll(0.5)
-    producer.producer.poll(0)
