@@ -63,7 +63,3 @@ class BatchDelivery:
         if pending:
             raise TransientError("broker_unavailable",
                                  f"{pending} record(s) not acknowledged within {self.wait_s}s")
-
-    @property
-    def complete(self) -> bool:
-        return all(s == DELIVERED for s in self.state)
