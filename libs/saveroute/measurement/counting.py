@@ -96,7 +96,8 @@ def _decision(d: Decision, ledger: Ledger, rules: CountingRules) -> None:
     if d.signal_occurred_at is not None:
         seconds = max(0.0, _ts(d.decided_at) - _ts(d.signal_occurred_at))
         ledger.observe(m.SIGNAL_TO_TASK, (source,), seconds)
-    facts = f.dump(f.CaseFacts(d.cause.value, segment, d.path.value, d.gross_margin_pct, d.account_id))
+    case = f.CaseFacts(d.cause.value, segment, d.path.value, d.gross_margin_pct, d.account_id)
+    facts = f.dump(case)
     ledger.set(f.case_key(d.case_id), facts)
     ledger.set(f.account_key(d.account_id), facts)
     waiting = ledger.get(f.pending_outcomes_key(d.case_id))
@@ -105,7 +106,7 @@ def _decision(d: Decision, ledger: Ledger, rules: CountingRules) -> None:
         outcomes = sorted((Outcome.model_validate_json(text) for text in json.loads(waiting)),
                           key=lambda o: (o.occurred_at, o.outcome_id))
         for o in outcomes:
-            _count_outcome(o, f.load_case(facts), ledger, rules)
+            _count_outcome(o, case, ledger, rules)
 
 
 def _task(t: ApprovalTask, ledger: Ledger, rules: CountingRules) -> None:
