@@ -8,20 +8,25 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from typing import TypeVar
 
 from saveroute.policy import Policy, PolicyError, load_policy
 from saveroute.runtime import RuntimeSettings, Stage, run_stage
 from saveroute.runtime.config import ConfigError, load_settings
 
 StageFactory = Callable[[RuntimeSettings, Policy], Stage]
+T = TypeVar("T")
 
 
-def launch(name: str, build: StageFactory) -> None:
-    """Run the stage `build` makes until SIGTERM/SIGINT; bad configuration exits 2 with the reason."""
+def configure(name: str, load: Callable[[], T], errors: tuple[type[Exception], ...]) -> tuple[RuntimeSettings, T]:
+    """Process `name`'s runtime settings and what `load` reads, with logging set up.
+
+    Bad configuration (a `ConfigError`, or one of `errors` from `load`) exits 2 with the reason.
+    """
     try:
         settings = load_settings(service_name=os.environ.get("SAVEROUTE_SERVICE_NAME", name))
-        policy = load_policy()
-    except (ConfigError, PolicyError) as exc:
+        loaded = load()
+    except (ConfigError, *errors) as exc:
         print(f"saveroute-{name}: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     logging.basicConfig(
@@ -29,4 +34,10 @@ def launch(name: str, build: StageFactory) -> None:
         format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    return settings, loaded
+
+
+def launch(name: str, build: StageFactory) -> None:
+    """Run the stage `build` makes until SIGTERM/SIGINT; bad configuration exits 2 with the reason."""
+    settings, policy = configure(name, load_policy, (PolicyError,))
     run_stage(build(settings, policy), settings)
