@@ -5,11 +5,12 @@ policy cue or evidence rule, listed in `cues`, summarised in `evidence`.
 """
 
 import math
+from dataclasses import dataclass
 from datetime import timedelta
 
 from saveroute.engine.case_view import with_effective_signal
-from saveroute.engine.similar_cases import predict
-from saveroute.engine.scoring import SCORED_CAUSES, TextReading, read_text, score
+from saveroute.engine.scoring import SCORED_CAUSES, Scored, TextReading, read_text, score
+from saveroute.engine.similar_cases import Prediction, predict
 from saveroute.engine.text.matcher import Hit, TextAnalysis, matcher_for
 from saveroute.engine.text.tokens import shouted_words
 from saveroute.models import Classification, CueHit, EnrichedCase
@@ -43,14 +44,14 @@ def _has_focus(analysis: TextAnalysis) -> bool:
 
 
 def _sensitive(reading: TextReading, text: str, policy: Policy) -> list[Sensitive]:
+    cls = policy.classification
     flags = []
     for label in SENSITIVE_LABELS:
         hits = reading.sensitive.get(label, [])
         if label == "angry":
             strong = sum(h.cue.weight for h in hits if h.cue.id == "sensitive.angry")
             weak = sum(h.cue.weight for h in hits if h.cue.id != "sensitive.angry")
-            cls = policy.classification
-            shouted = shouted_words(text, frozenset(cls.acronyms))
+            shouted = shouted_words(text, matcher_for(policy).acronyms)
             shouting = "!!" in text or shouted >= cls.anger_caps_words
             words = max(1, len(text.split()))
             sustained = shouted >= cls.shouting_min_words and shouted / words >= cls.shouting_ratio
@@ -61,83 +62,107 @@ def _sensitive(reading: TextReading, text: str, policy: Policy) -> list[Sensitiv
     return flags
 
 
-def classify(case: EnrichedCase, policy: Policy) -> Classification:
-    case = with_effective_signal(case)
-    text = case.signal.reason_text or ""
-    has_text = bool(text.strip())
+def _read(case: EnrichedCase, text: str, has_text: bool, policy: Policy) -> tuple[TextAnalysis, TextReading]:
     if has_text:
         analysis = matcher_for(policy).analyse(text)
-        reading = read_text(analysis, policy)
-    else:
-        # No customer words: the subjects of recent tickets are weak evidence of what hurts.
-        analysis = matcher_for(policy).analyse(_subjects(case, policy))
-        reading = read_text(analysis, policy, scale=policy.classification.evidence.ticket_subjects)
-        reading.sensitive.clear()
-        reading.distress.clear()
-        reading.facets.clear()
-    scored = score(case, reading, has_text, policy)
-    scores = scored.scores
-    model = policy.classification.model
-    prediction = predict(model.data, list(analysis.words)) if has_text and model.data and model.weight else None
-    if prediction is not None:
-        budget_shifted = any(c.rule == "classify.shift.budget_to_value" for c in scored.cues)
-        for cause_name, p in prediction.probabilities.items():
-            if cause_name == "unclear":  # "no discernible reason" stays the rules' call
-                continue
-            if cause_name == "value" and case.evidence.usage_healthy and reading.scores["value"] <= 0:
-                continue  # words alone cannot make a value gap of an account that is using what it pays for
-            if cause_name == "commercial" and budget_shifted:
-                continue  # and cannot undo the policy's rule that budget talk over collapsed usage is value
-            if scores[cause_name] <= 0 and not (
-                p >= model.unsupported_min_probability and len(prediction.known) >= model.unsupported_min_words
-            ):
-                continue  # the model re-weighs what the evidence supports; alone it must be sure and well-read
-            scores[cause_name] += model.weight * p
-        lead = max(prediction.probabilities, key=prediction.probabilities.get)
-        scored.cues.append(CueHit.model_construct(
-            rule=f"model.similar_cases.{model.data.fingerprint}", label=lead,
-            weight=round(model.weight * prediction.probabilities[lead], 3), text="", negated=False))
+        return analysis, read_text(analysis, policy)
+    # No customer words: the subjects of recent tickets are weak evidence of what hurts.
+    analysis = matcher_for(policy).analyse(_subjects(case, policy))
+    reading = read_text(analysis, policy, scale=policy.classification.evidence.ticket_subjects)
+    reading.sensitive.clear()
+    reading.distress.clear()
+    reading.facets.clear()
+    return analysis, reading
 
+
+def _blend_model(case: EnrichedCase, reading: TextReading, scored: Scored, analysis: TextAnalysis,
+                 policy: Policy) -> Prediction | None:
+    """Add the similar-cases model's votes to the scores, within the policy's gates."""
+    model = policy.classification.model
+    if not (model.data and model.weight):
+        return None
+    prediction = predict(model.data, list(analysis.words))
+    if prediction is None:
+        return None
+    scores = scored.scores
+    budget_shifted = any(c.rule == "classify.shift.budget_to_value" for c in scored.cues)
+    for cause_name, p in prediction.probabilities.items():
+        if cause_name == "unclear":  # "no discernible reason" stays the rules' call
+            continue
+        if cause_name == "value" and case.evidence.usage_healthy and reading.scores["value"] <= 0:
+            continue  # words alone cannot make a value gap of an account that is using what it pays for
+        if cause_name == "commercial" and budget_shifted:
+            continue  # and cannot undo the policy's rule that budget talk over collapsed usage is value
+        if scores[cause_name] <= 0 and not (
+            p >= model.unsupported_min_probability and len(prediction.known) >= model.unsupported_min_words
+        ):
+            continue  # the model re-weighs what the evidence supports; alone it must be sure and well-read
+        scores[cause_name] += model.weight * p
+    lead = max(prediction.probabilities, key=prediction.probabilities.get)
+    scored.cues.append(CueHit.model_construct(
+        rule=f"model.similar_cases.{model.data.fingerprint}", label=lead,
+        weight=round(model.weight * prediction.probabilities[lead], 3), text="", negated=False))
+    return prediction
+
+
+@dataclass(frozen=True)
+class _Choice:
+    cause: Cause
+    confidence: float
+    secondary: list[Cause]
+    conflicting: list[str]  # causes too close to call, when that made the cause unclear
+
+
+def _choose(scores: dict[str, float], reading: TextReading, analysis: TextAnalysis, has_text: bool,
+            policy: Policy) -> _Choice:
+    cls = policy.classification
     ranked = sorted(SCORED_CAUSES, key=lambda c: (-scores[c], SCORED_CAUSES.index(c)))
     top, second = ranked[0], ranked[1]
     top_score = scores[top]
-    cls = policy.classification
-    floor = cls.unclear_min_score if has_text else cls.unclear_min_score_no_text
-    close = [c for c in ranked if scores[c] >= max(floor, cls.conflict_ratio * top_score)]
+    unclear_floor = cls.unclear_min_score if has_text else cls.unclear_min_score_no_text
+    close = [c for c in ranked if scores[c] >= max(unclear_floor, cls.conflict_ratio * top_score)]
     conflicted = has_text and len(close) >= cls.conflict_min_causes and not _has_focus(analysis)
-    unclear = top_score < floor or reading.unclear > top_score or conflicted
-    if unclear:
-        cause = Cause.unclear
+    if top_score < unclear_floor or reading.unclear > top_score or conflicted:
         confidence = round(0.6 * (1 - _confidence(top_score, scores[second])) + 0.2, 4)
-        secondary: list[Cause] = []
-    else:
-        cause = Cause(top)
-        confidence = _confidence(top_score, scores[second])
-        floor = max(1.0, 0.4 * top_score)
-        secondary = [Cause(c) for c in ranked[1:3] if scores[c] >= floor]
+        return _Choice(Cause.unclear, confidence, [], close if conflicted else [])
+    secondary_floor = max(1.0, 0.4 * top_score)
+    secondary = [Cause(c) for c in ranked[1:3] if scores[c] >= secondary_floor]
+    return _Choice(Cause(top), _confidence(top_score, scores[second]), secondary, [])
 
-    facets = reading.facets
-    sensitive = _sensitive(reading, text, policy)
-    distress = "grief" if "grief" in reading.distress else ("hardship" if "hardship" in reading.distress else None)
-    product_issue = next((p for p in _PRODUCT_ISSUES if f"product.{p}" in facets), None)
-    if product_issue is None and has_text and cause == Cause.product_fit and "?" in text:
-        product_issue = "how_to"  # a product question with no feature-gap words: something support can answer
-    walk_away = None
-    if cause == Cause.customer_change:
-        if "walk_away.closing" in facets and "temporary" not in facets:
-            walk_away = "closing"
-        elif "walk_away.absorbed" in facets and any(h.cue.id == "change.ownership" for h in reading.support.get("customer_change", [])):
-            walk_away = "absorbed_by_parent"
 
+def _product_issue(facets: dict[str, Hit], cause: Cause, text: str) -> str | None:
+    issue = next((p for p in _PRODUCT_ISSUES if f"product.{p}" in facets), None)
+    if issue is None and cause == Cause.product_fit and "?" in text:
+        issue = "how_to"  # a product question with no feature-gap words: something support can answer
+    return issue
+
+
+def _walk_away(facets: dict[str, Hit], cause: Cause, reading: TextReading) -> str | None:
+    if cause != Cause.customer_change:
+        return None
+    if "walk_away.closing" in facets and "temporary" not in facets:
+        return "closing"
+    ownership = any(h.cue.id == "change.ownership" for h in reading.support.get("customer_change", []))
+    if "walk_away.absorbed" in facets and ownership:
+        return "absorbed_by_parent"
+    return None
+
+
+def _explain(case: EnrichedCase, reading: TextReading, scored: Scored, prediction: Prediction | None,
+             choice: _Choice, has_text: bool, sensitive: list[Sensitive], distress: str | None,
+             walk_away: str | None) -> tuple[list[str], list[str]]:
+    """The evidence in plain words, and the ids of the rules that fired."""
+    cause = choice.cause
+    words = cause.value.replace("_", " ")
     evidence: list[str] = []
     rules: list[str] = [f"classify.cause.{cause.value}"]
     if cause != Cause.unclear and reading.support.get(cause.value):
-        evidence.append(f"Customer's words point to {cause.value.replace('_', ' ')}: {_quote(reading.support[cause.value])}")
+        evidence.append(f"Customer's words point to {words}: {_quote(reading.support[cause.value])}")
         rules.extend(dict.fromkeys(h.cue.id for h in reading.support[cause.value]))
     elif cause == Cause.unclear:
-        if conflicted:
+        if choice.conflicting:
             evidence.append("The customer's words point to several causes at once and none leads: "
-                            + ", ".join(c.replace("_", " ") for c in close))
+                            + ", ".join(c.replace("_", " ") for c in choice.conflicting))
             rules.append("classify.conflicting_causes")
         elif reading.unclear_hits:
             evidence.append(f"No reason given: {_quote(reading.unclear_hits)}")
@@ -148,23 +173,24 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
     for denied_cause, hit in sorted(reading.denied.items(), key=lambda kv: kv[1].start):
         evidence.append(f"Customer rules out {denied_cause.replace('_', ' ')}: \u201c{hit.surface}\u201d")
     for cue in scored.cues:
-        if cue.rule.startswith("model.") and cue.label == cause.value:
-            p = prediction.probabilities[cause.value] if prediction else 0.0
-            words = ", ".join(f"\u201c{w}\u201d" for w in prediction.top_words()) if prediction else ""
-            evidence.append(f"Similar labelled cases point to {cause.value.replace('_', ' ')} "
-                            f"(p={p:.2f}; words: {words})")
+        if cue.label != cause.value:
+            continue
+        if cue.rule.startswith("model.") and prediction is not None:
+            top = ", ".join(f"\u201c{w}\u201d" for w in prediction.top_words())
+            evidence.append(f"Similar labelled cases point to {words} "
+                            f"(p={prediction.probabilities[cause.value]:.2f}; words: {top})")
             rules.append(cue.rule)
-        elif cue.label == cause.value and not cue.rule.startswith(("classify.kind", "classify.reason_code", "model.")):
-            evidence.append(f"Account evidence for {cause.value.replace('_', ' ')}: {cue.text}")
+        elif not cue.rule.startswith(("classify.kind", "classify.reason_code", "model.")):
+            evidence.append(f"Account evidence for {words}: {cue.text}")
             rules.append(cue.rule)
     code = case.signal.reason_code
     if scored.reason_code_cause:
+        code_words = scored.reason_code_cause.replace("_", " ")
         if scored.contradictory:
-            evidence.append(f"Reason code '{code}' points to {scored.reason_code_cause.replace('_', ' ')}, "
-                            "but the customer's words contradict it")
+            evidence.append(f"Reason code '{code}' points to {code_words}, but the customer's words contradict it")
             rules.append("classify.contradictory")
         else:
-            evidence.append(f"Reason code '{code}' agrees ({scored.reason_code_cause.replace('_', ' ')})")
+            evidence.append(f"Reason code '{code}' agrees ({code_words})")
             rules.append(f"classify.reason_code.{code}")
     for flag in sensitive:
         hits = reading.sensitive.get(flag.value, [])
@@ -175,11 +201,25 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
         evidence.append(f"Customer in distress ({distress}): \u201c{reading.distress[distress].surface}\u201d")
         rules.append(f"classify.distress.{distress}")
     if walk_away:
-        hit = facets["walk_away.closing" if walk_away == "closing" else "walk_away.absorbed"]
+        hit = reading.facets["walk_away.closing" if walk_away == "closing" else "walk_away.absorbed"]
         evidence.append(f"Walk-away signal ({walk_away.replace('_', ' ')}): \u201c{hit.surface}\u201d")
         rules.append(f"classify.walk_away.{walk_away}")
     evidence.extend(case.evidence.notes)
+    return list(dict.fromkeys(evidence)), list(dict.fromkeys(rules))
 
+
+def classify(case: EnrichedCase, policy: Policy) -> Classification:
+    case = with_effective_signal(case)
+    text = case.signal.reason_text or ""
+    has_text = bool(text.strip())
+    analysis, reading = _read(case, text, has_text, policy)
+    scored = score(case, reading, has_text, policy)
+    prediction = _blend_model(case, reading, scored, analysis, policy) if has_text else None
+    choice = _choose(scored.scores, reading, analysis, has_text, policy)
+    sensitive = _sensitive(reading, text, policy)
+    distress = "grief" if "grief" in reading.distress else ("hardship" if "hardship" in reading.distress else None)
+    walk_away = _walk_away(reading.facets, choice.cause, reading)
+    evidence, rules = _explain(case, reading, scored, prediction, choice, has_text, sensitive, distress, walk_away)
     # Built from already-validated parts: construct without re-validating (hot path).
     cue_hits = [
         CueHit.model_construct(rule=h.cue.id, label=h.cue.label, weight=round(h.cue.weight * h.emphasis, 3),
@@ -187,18 +227,18 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
         for h in analysis.hits
     ] + scored.cues
     return Classification(
-        cause=cause,
-        confidence=min(1.0, max(0.0, confidence)),
-        secondary_causes=secondary,
-        scores={c: round(scores[c], 3) for c in SCORED_CAUSES},
+        cause=choice.cause,
+        confidence=min(1.0, max(0.0, choice.confidence)),
+        secondary_causes=choice.secondary,
+        scores={c: round(scored.scores[c], 3) for c in SCORED_CAUSES},
         sensitive=sensitive,
         distress=distress,
         contradictory=scored.contradictory,
         reason_code_cause=Cause(scored.reason_code_cause) if scored.reason_code_cause else None,
-        product_issue=product_issue,
+        product_issue=_product_issue(reading.facets, choice.cause, text),
         walk_away=walk_away,
-        contract_change="contract_change" in facets,
-        evidence=list(dict.fromkeys(evidence)),
+        contract_change="contract_change" in reading.facets,
+        evidence=evidence,
         cues=cue_hits,
-        rules=list(dict.fromkeys(rules)),
+        rules=rules,
     )

@@ -56,6 +56,7 @@ class CueMatcher:
     def __init__(self, policy: Policy):
         lex = policy.lexicon
         self.spelling = dict(lex.spelling)
+        self.acronyms = frozenset(policy.classification.acronyms)  # not shouting when in capitals
         self.contrast = frozenset(lex.contrast)
         self.window = policy.classification.emphasis.negation_window
         self.emphasis = policy.classification.emphasis
