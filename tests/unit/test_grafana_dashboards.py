@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from saveroute.measurement import catalog as m
-from saveroute.measurement.exported import known_series, recorded_names, runtime_sample_names, series_in
-from saveroute.measurement.scrape_config import RULES_DIR
+from saveroute.measurement.exported import known_series, recorded_names, recording_rules, runtime_sample_names, series_in
 
 GRAFANA = Path(__file__).resolve().parents[2] / "infra" / "grafana"
 DASHBOARDS = {path.name: json.loads(path.read_text()) for path in sorted((GRAFANA / "dashboards").glob("*.json"))}
@@ -66,9 +65,7 @@ def test_panels_have_unique_ids_and_do_not_overlap(name):
 
 def _through_rules(names: set[str]) -> set[str]:
     """Expand recorded series into the series their rules read."""
-    rules = {rule["record"]: rule["expr"]
-             for group in yaml.safe_load((RULES_DIR / "recording.rules.yml").read_text())["groups"]
-             for rule in group["rules"]}
+    rules = recording_rules()
     expanded = set(names)
     for name in names & set(rules):
         expanded |= series_in([rules[name]])

@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 from saveroute.measurement.exported import known_series, recorded_names, runtime_sample_names, series_in
+from saveroute.measurement.scrape_config import RULE_FILES, RULES_DIR as PROM
 from saveroute.stack.services import SERVICES
 
-PROM = Path(__file__).resolve().parents[2] / "infra" / "prometheus"
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
 pytestmark = pytest.mark.skipif(not Path(PROMTOOL).exists(), reason="promtool not installed (make system-deps)")
 
@@ -53,7 +53,7 @@ def test_the_rule_tests_can_fail(tmp_path):
 
 def _rule_exprs() -> list[str]:
     exprs = []
-    for name in ("recording.rules.yml", "alerts.rules.yml"):
+    for name in RULE_FILES:
         for group in yaml.safe_load((PROM / name).read_text())["groups"]:
             exprs += [rule["expr"] for rule in group["rules"]]
     return exprs

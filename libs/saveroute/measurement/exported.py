@@ -39,9 +39,14 @@ def runtime_sample_names() -> frozenset[str]:
                      if isinstance(value, MetricWrapperBase) for name in _sample_names(value))
 
 
-def recorded_names(rules_file: Path = RULES_DIR / "recording.rules.yml") -> frozenset[str]:
+def recording_rules(rules_file: Path = RULES_DIR / "recording.rules.yml") -> dict[str, str]:
+    """Each series the recording rules record, and the expression it is recorded from."""
     data = yaml.safe_load(rules_file.read_text(encoding="utf-8"))
-    return frozenset(rule["record"] for group in data["groups"] for rule in group["rules"] if "record" in rule)
+    return {rule["record"]: rule["expr"] for group in data["groups"] for rule in group["rules"] if "record" in rule}
+
+
+def recorded_names(rules_file: Path = RULES_DIR / "recording.rules.yml") -> frozenset[str]:
+    return frozenset(recording_rules(rules_file))
 
 
 def known_series() -> frozenset[str]:
