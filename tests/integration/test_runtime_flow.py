@@ -17,7 +17,7 @@ from saveroute.runtime.codec import codec_from_settings
 from saveroute.runtime.passthrough import passthrough_stage, signal_event_id, signal_topic
 from saveroute.runtime.producer import EventProducer
 from saveroute.topics import DEAD_LETTERS
-from support.runtime_tools import KafkaTools, make_signal, wait_until
+from support.runtime_tools import KafkaTools, make_signal, publish, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -45,12 +45,6 @@ class Running:
         self.thread.join(60)
         assert not self.thread.is_alive(), "runner did not stop"
         return self.code
-
-
-def publish(settings, topic_name: str, signals: list[Signal]) -> None:  # type: ignore[no-untyped-def]
-    with EventProducer(settings) as producer:
-        for s in signals:
-            producer.publish(signal_topic(topic_name), s.account_id, s, event_id=s.signal_id)
 
 
 def signal_ids(settings, records) -> list[str]:  # type: ignore[no-untyped-def]

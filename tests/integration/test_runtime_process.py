@@ -20,8 +20,7 @@ import pytest
 from saveroute.runtime import StageRunner
 from saveroute.runtime.codec import codec_from_settings
 from saveroute.runtime.passthrough import passthrough_stage, signal_topic
-from saveroute.runtime.producer import EventProducer
-from support.runtime_tools import make_signal, wait_until
+from support.runtime_tools import make_signal, publish, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -59,12 +58,6 @@ class StageProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(10)
-
-
-def publish(settings, topic: str, signals) -> None:  # type: ignore[no-untyped-def]
-    with EventProducer(settings) as producer:
-        for s in signals:
-            producer.publish(signal_topic(topic), s.account_id, s, event_id=s.signal_id)
 
 
 def committed_total(kafka_tools, group: str, topic: str) -> int:  # type: ignore[no-untyped-def]

@@ -16,6 +16,8 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from saveroute.models import Signal, SignalKind, SignalSource
+from saveroute.runtime import EventProducer, RuntimeSettings
+from saveroute.runtime.passthrough import signal_topic
 
 
 def wait_until(condition: Callable[[], object], timeout: float = 60.0, interval: float = 0.1,
@@ -40,6 +42,13 @@ def make_signal(i: int, prefix: str = "sig", accounts: int = 7) -> Signal:
         occurred_at=datetime(2024, 5, 1, tzinfo=timezone.utc),
         reason_text=f"signal number {i}",
     )
+
+
+def publish(settings: RuntimeSettings, topic_name: str, signals: list[Signal]) -> None:
+    """Publish Signals to `topic_name`, keyed by account, each with its event id; wait for acks."""
+    with EventProducer(settings) as producer:
+        for s in signals:
+            producer.publish(signal_topic(topic_name), s.account_id, s, event_id=s.signal_id)
 
 
 END_MARKER_KEY = b"__saveroute_test_end__"
