@@ -10,6 +10,7 @@
 import json
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,3 +101,12 @@ def test_discount_never_crosses_the_margin_floor(discount, margin):
     decision = decide(Scenario.model_validate(raw), POLICY)
     if "discount" in decision.offer_types:
         assert margin_after_discount(margin, discount) >= POLICY.thresholds.margin_floor_pct
+
+
+@pytest.mark.parametrize(("discount", "margin", "drafted"), [(20, 60, True), (20, 32, True), (20, 31.9, False)])
+def test_the_margin_floor_property_is_not_vacuous(discount, margin, drafted):
+    """Both sides of the floor are reachable: 20 % off a 32 % margin leaves exactly the 15 % floor."""
+    raw = scenario("the price is too high, we need 20% off", signal={"requested_discount_pct": discount},
+                   account={"gross_margin_pct": margin})
+    decision = decide(Scenario.model_validate(raw), POLICY)
+    assert ("discount" in decision.offer_types) is drafted
