@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from saveroute.context import ContextSettings, ContextStore
 from saveroute.models import ClassifiedCase, DeadLetter, Decision, DecisionError, EnrichedCase, Scenario, Signal
 from saveroute.runtime import EventProducer, RuntimeSettings
-from saveroute.runtime.codec import codec_from_settings
+from saveroute.runtime.codec import TopicCodec
 from saveroute.runtime.idempotency import make_redis
 from saveroute.serde import DecodeError
 from saveroute.stack.feeder import TimedSignal, publish_context, publish_signals, wait_until_stored
@@ -57,7 +57,6 @@ def publish_scenarios(settings: RuntimeSettings, scenarios: list[Scenario], cont
 def collect_outcomes(settings: RuntimeSettings, signal_ids: set[str], timeout: float) -> dict[str, Decision | DecisionError]:
     """Each signal's decision, or an error for one a stage dead-lettered; missing ids are absent."""
     found: dict[str, Decision | DecisionError] = {}
-    codec = codec_from_settings(settings)
     deadline = time.monotonic() + timeout
     with TopicReader(settings, [DECISIONS, DEAD_LETTERS]) as reader:
         while len(found) < len(signal_ids) and time.monotonic() < deadline:
@@ -66,7 +65,7 @@ def collect_outcomes(settings: RuntimeSettings, signal_ids: set[str], timeout: f
                 if isinstance(value, Decision) and value.signal_id in signal_ids:
                     found.setdefault(value.signal_id, value)
                 elif isinstance(value, DeadLetter):
-                    signal_id = _dead_letter_signal_id(codec, value)
+                    signal_id = _dead_letter_signal_id(reader.codec, value)
                     if signal_id in signal_ids and signal_id not in found:
                         found[signal_id] = DecisionError(
                             signal_id=signal_id,
@@ -94,7 +93,7 @@ def replay(settings: RuntimeSettings, items: Iterable[Item], timeout: float = 12
     return ReplayResult(lines, failed)
 
 
-def _dead_letter_signal_id(codec: Any, letter: DeadLetter) -> str | None:
+def _dead_letter_signal_id(codec: TopicCodec, letter: DeadLetter) -> str | None:
     """The signal id behind a dead letter, when its original bytes can still be read."""
     if not letter.original_value:
         return None
