@@ -69,8 +69,7 @@ class AlertsHandler:
         self.stores.tasks.put(task)
         self.stores.chains.append(task.task_id, task)
         newest = self.stores.tasks.get(task.task_id) or task
-        step = self.stores.chains.step_of(task.task_id, task, self.rules)
-        current = self.stores.chains.state(task.task_id, self.rules)
+        step, current = self.stores.chains.step_and_state(task.task_id, task, self.rules)
         if current is None:
             return Err("handler_failed", f"task {task.task_id}: chain could not be started")
         self.stores.timers.schedule(task.task_id, epoch_seconds(newest.due_at))
@@ -84,14 +83,14 @@ class AlertsHandler:
         if task is None:
             return Err("invalid", f"task_id: no task {decision.task_id!r} is known to the owner loop")
         self.stores.chains.append(task.task_id, decision)
-        step = self.stores.chains.step_of(task.task_id, decision, self.rules)
+        step, current = self.stores.chains.step_and_state(task.task_id, decision, self.rules)
         if step is None or not step.changed:
             log.info("decision %s on %s changed nothing: %s", decision.decision_id, decision.task_id,
                      step.ignored_reason if step else "no chain")
             return Ok([])
         if step.state.owner_responded:
             self.stores.timers.cancel(task.task_id)
-        current = self.stores.chains.state(task.task_id, self.rules) or step.state
+        current = current or step.state
         note = decision_note(decision) if current.last_decision_id == decision.decision_id else None
         self.messenger.sync(task, current, note)
         return Ok([OutMessage(APPROVAL_CHAINS, task.account_id, step.state)])

@@ -83,14 +83,20 @@ class ChainLog:
     def state(self, task_id: str, rules: ChainRules) -> ApprovalChainState | None:
         return fold(self.events(task_id), rules)
 
-    def step_of(self, task_id: str, event: ChainEvent, rules: ChainRules) -> Step | None:
-        """What `event` did to the chain where it sits in the log (the same answer on every re-run)."""
-        events = self.events(task_id)
+    def step_and_state(self, task_id: str, event: ChainEvent,
+                       rules: ChainRules) -> tuple[Step | None, ApprovalChainState | None]:
+        """What `event` did to the chain where it sits in the log (the same answer on every re-run),
+        and the chain's state after the whole log: one read, one fold."""
         wanted = self.event_key(event)
-        for index, logged in enumerate(events):
-            if self.event_key(logged) == wanted:
-                return step(fold(events[:index], rules), logged, rules)
-        return None
+        found: Step | None = None
+        state: ApprovalChainState | None = None
+        for logged in self.events(task_id):
+            result = step(state, logged, rules)
+            if found is None and self.event_key(logged) == wanted:
+                found = result
+            if result is not None:
+                state = result.state
+        return found, state
 
 
 @dataclass(frozen=True)
