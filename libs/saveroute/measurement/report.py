@@ -9,7 +9,7 @@ with a window such as `30d` they are `increase()` over it.
 import csv
 import io
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 from saveroute.measurement.catalog import CAUSES_OR_UNKNOWN, DECIDED_OUTCOMES, RETAINING_OUTCOMES
@@ -29,8 +29,8 @@ class Row:
     currency: str
 
 
-def _alternation(values: object) -> str:
-    return "|".join(sorted(values))  # type: ignore[call-overload]
+def _alternation(values: Iterable[str]) -> str:
+    return "|".join(sorted(values))
 
 
 def queries(window: str | None) -> dict[str, tuple[str, str]]:
