@@ -59,8 +59,26 @@ class ConfigError(ValueError):
     """Configuration that cannot work; the message names each variable and why."""
 
 
-def _alias(field: str, *standard: str) -> AliasChoices:
-    return AliasChoices(f"{ENV_PREFIX}{field.upper()}", *standard, field)
+# Fields that also answer to the usual unprefixed variable names.
+_STANDARD_NAMES = {
+    "kafka_bootstrap_servers": ("KAFKA_BOOTSTRAP_SERVERS",),
+    "redis_url": ("REDIS_URL",),
+    "schema_registry_url": ("SCHEMA_REGISTRY_URL",),
+}
+
+
+def env_names(field: str) -> tuple[str, ...]:
+    """The environment variables that set a field: the prefixed one first."""
+    return (f"{ENV_PREFIX}{field.upper()}", *_STANDARD_NAMES.get(field, ()))
+
+
+def _alias(field: str) -> AliasChoices:
+    return AliasChoices(*env_names(field), field)
+
+
+def _env(field: str) -> str:
+    """The variable(s) that set a field, as an operator would type them."""
+    return " or ".join(env_names(field))
 
 
 class RuntimeSettings(BaseSettings):
@@ -78,7 +96,7 @@ class RuntimeSettings(BaseSettings):
 
     # --- Kafka ---------------------------------------------------------------
     kafka_bootstrap_servers: str | None = Field(
-        None, validation_alias=_alias("kafka_bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS")
+        None, validation_alias=_alias("kafka_bootstrap_servers")
     )
     kafka_security_protocol: SecurityProtocol = "PLAINTEXT"
     kafka_sasl_mechanism: SaslMechanism | None = None
@@ -97,12 +115,12 @@ class RuntimeSettings(BaseSettings):
 
     # --- Schema Registry (optional: registry-free single-object framing without it) ----
     schema_registry_url: str | None = Field(
-        None, validation_alias=_alias("schema_registry_url", "SCHEMA_REGISTRY_URL")
+        None, validation_alias=_alias("schema_registry_url")
     )
     schema_registry_basic_auth: SecretStr | None = None  # "user:password"
 
     # --- Redis ---------------------------------------------------------------
-    redis_url: str | None = Field(None, validation_alias=_alias("redis_url", "REDIS_URL"))
+    redis_url: str | None = Field(None, validation_alias=_alias("redis_url"))
     idempotency_key_prefix: str = "saveroute:done:"
     idempotency_ttl_s: int = Field(30 * 24 * 3600, gt=0)
 
@@ -127,10 +145,10 @@ class RuntimeSettings(BaseSettings):
         problems: list[str] = []
         if self.profile == "production":
             if not self.kafka_bootstrap_servers:
-                problems.append(_env("kafka_bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS")
+                problems.append(_env("kafka_bootstrap_servers")
                                 + ": required in the production profile")
             if not self.redis_url:
-                problems.append(_env("redis_url", "REDIS_URL") + ": required in the production profile")
+                problems.append(_env("redis_url") + ": required in the production profile")
         if self.kafka_security_protocol.startswith("SASL_"):
             if self.kafka_sasl_mechanism is None:
                 problems.append(f"{_env('kafka_sasl_mechanism')}: required when "
@@ -144,7 +162,7 @@ class RuntimeSettings(BaseSettings):
         if self.kafka_ssl_ca_location is not None and not self.kafka_ssl_ca_location.is_file():
             problems.append(f"{_env('kafka_ssl_ca_location')}: no such file {str(self.kafka_ssl_ca_location)!r}")
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
-            problems.append(_env("redis_url", "REDIS_URL") + ": must start with redis://, rediss:// or unix://")
+            problems.append(_env("redis_url") + ": must start with redis://, rediss:// or unix://")
         if self.retry_max_s < self.retry_initial_s:
             problems.append(f"{_env('retry_max_s')}: must be >= {_env('retry_initial_s')}")
         if problems:
@@ -209,18 +227,6 @@ class RuntimeSettings(BaseSettings):
         return {"basic.auth.user.info": self.schema_registry_basic_auth.get_secret_value()}
 
 
-def _env(field: str, *standard: str) -> str:
-    """The variable(s) that set a field, as an operator would type them."""
-    return " or ".join((f"{ENV_PREFIX}{field.upper()}", *standard))
-
-
-_STANDARD_NAMES = {
-    "kafka_bootstrap_servers": ("KAFKA_BOOTSTRAP_SERVERS",),
-    "redis_url": ("REDIS_URL",),
-    "schema_registry_url": ("SCHEMA_REGISTRY_URL",),
-}
-
-
 def describe_validation_error(exc: ValidationError) -> str:
     """One line per problem: the environment variable and the reason."""
     lines = []
@@ -228,7 +234,7 @@ def describe_validation_error(exc: ValidationError) -> str:
         loc = [str(part) for part in err["loc"]]
         if loc:
             field = loc[0].removeprefix(ENV_PREFIX.lower()).removeprefix(ENV_PREFIX).lower()
-            where = _env(field, *_STANDARD_NAMES.get(field, ()))
+            where = _env(field)
             got = f" (got {err['input']!r:.60})" if "input" in err else ""
             lines.append(f"{where}: {err['msg']}{got}")
         else:  # a whole-object check: the message already names the variables

@@ -11,11 +11,11 @@ from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient
 
 from saveroute.runtime import RuntimeSettings
-from saveroute.runtime.config import load_settings
+from saveroute.runtime.config import env_names, load_settings
 from saveroute.stack import stackfile
 
-_BOOTSTRAP_VARS = ("SAVEROUTE_KAFKA_BOOTSTRAP_SERVERS", "KAFKA_BOOTSTRAP_SERVERS")
-_REDIS_VARS = ("SAVEROUTE_REDIS_URL", "REDIS_URL")
+_BOOTSTRAP_VARS = env_names("kafka_bootstrap_servers")
+_REDIS_VARS = env_names("redis_url")
 
 
 def client_settings(bootstrap: str | None = None, redis_url: str | None = None,
