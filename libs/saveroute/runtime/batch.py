@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from saveroute.models import DeadLetter
 from saveroute.runtime.dead_letters import ErrorType, build_dead_letter, decode_error_type, describe
 from saveroute.runtime.messages import EventIdOf, InMessage, OutMessage, Result, Err, Ok
-from saveroute.serde import DecodeError
+from saveroute.serde import DecodeError, encode_key
 from saveroute.topics import DEAD_LETTERS, Topic
 
 EVENT_ID_HEADER = "saveroute-event-id"
@@ -169,7 +169,7 @@ def collect_outputs(
 
 def _wire(out: OutMessage, event_id: str, encode: Callable[[Topic, BaseModel], bytes]) -> WireRecord:
     topic = out.resolved_topic()
-    return WireRecord(topic.name, out.key.encode("utf-8"), encode(topic, out.value), event_id)
+    return WireRecord(topic.name, encode_key(out.key), encode(topic, out.value), event_id)
 
 
 def next_offsets(records: Iterable[RawRecord | InMessage]) -> dict[tuple[str, int], int]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from saveroute.runtime.batch import EVENT_ID_HEADER
 from saveroute.runtime.codec import TopicCodec, codec_from_settings
 from saveroute.runtime.config import RuntimeSettings
+from saveroute.serde import encode_key
 from saveroute.topics import Topic
 
 
@@ -42,7 +43,7 @@ class EventProducer:
         is its decision time, which is how `replay` decides as of a scenario's `now`.
         """
         headers = [(EVENT_ID_HEADER, event_id.encode())] if event_id else None
-        self.publish_raw(topic.name, key.encode("utf-8"), self.codec.encode(topic, value), headers, timestamp_ms)
+        self.publish_raw(topic.name, encode_key(key), self.codec.encode(topic, value), headers, timestamp_ms)
 
     def publish_raw(self, topic_name: str, key: bytes | None, value: bytes,
                     headers: list[tuple[str, bytes]] | None = None, timestamp_ms: int | None = None) -> None:
