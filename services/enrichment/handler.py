@@ -49,13 +49,13 @@ def event_id(topic: Topic, value: BaseModel) -> str:
     """A signal's own id; for context updates, a digest of their content (same update, same id)."""
     if isinstance(value, Signal):
         return value.signal_id
+    if isinstance(value, Outcome):
+        return f"outcome:{value.outcome_id}"
     digest = hashlib.blake2b(value.model_dump_json().encode(), digest_size=16).hexdigest()
     if isinstance(value, AccountContext):
         return f"account:{value.account_id}:{digest}"
     if isinstance(value, SupportTicket):
         return f"ticket:{value.ticket_id}:{digest}"
-    if isinstance(value, Outcome):
-        return f"outcome:{value.outcome_id}"
     raise TypeError(f"enrichment does not read {type(value).__name__} from {topic.name}")
 
 
@@ -66,7 +66,7 @@ def decision_time(message: InMessage) -> datetime:
 
 
 class EnrichmentHandler:
-    def __init__(self, store: ContextStore, policy: Policy, enrich: Enrich, cases: CaseStore | None = None) -> None:
+    def __init__(self, store: ContextStore, policy: Policy, enrich: Enrich, cases: CaseStore) -> None:
         self.store = store
         self.policy = policy
         self.enrich = enrich
@@ -99,30 +99,21 @@ class EnrichmentHandler:
             else:
                 results[index] = Err("invalid", f"topic: enrichment does not read {message.topic}")
         self.store.apply(accounts, tickets)  # context first: a batch's signals see its updates
-        if self.cases is not None:
-            self.cases.close(closed)
+        self.cases.close(closed)
         if signals:
             snapshots = self.store.fetch(messages[i].value.account_id for i in signals)
-            joins: list[CaseJoin | None] = [None] * len(signals)
-            if self.cases is not None:
-                joins = list(self.cases.join(
-                    [(messages[i].value, decision_time(messages[i])) for i in signals],
-                    self.policy.cases.window_hours, self.policy.cases.max_signals, CASE_RETENTION_SECONDS))
-            for index, join in zip(signals, joins):
-                results[index] = self._enrich_one(messages[index], snapshots, join)
+            entries = [(messages[i].value, decision_time(messages[i])) for i in signals]
+            joins = self.cases.join(entries, self.policy.cases.window_hours, self.policy.cases.max_signals,
+                                    CASE_RETENTION_SECONDS)
+            for index, (signal, now), join in zip(signals, entries, joins):
+                results[index] = self._enrich_one(signal, now, snapshots[signal.account_id], join)
         return results  # type: ignore[return-value]
 
-    def _enrich_one(self, message: InMessage, snapshots: dict[str, AccountSnapshot], join: CaseJoin | None) -> Result:
-        signal: Signal = message.value
-        snapshot = snapshots[signal.account_id]
-        scenario = Scenario(now=decision_time(message), signal=signal,
-                            account=snapshot.account, tickets=snapshot.tickets)
+    def _enrich_one(self, signal: Signal, now: datetime, snapshot: AccountSnapshot, join: CaseJoin) -> Result:
+        scenario = Scenario(now=now, signal=signal, account=snapshot.account, tickets=snapshot.tickets)
         # An exception here is isolated by the runtime: this signal alone is dead-lettered.
-        if join is None:
-            case = self.enrich(scenario, self.policy)
-        else:
-            case = self.enrich(scenario, self.policy, case_id=join.case_id, related_signals=join.related_signals,
-                               revision=join.revision)
+        case = self.enrich(scenario, self.policy, case_id=join.case_id, related_signals=join.related_signals,
+                           revision=join.revision)
         return Ok([OutMessage(ENRICHED_CASES, signal.account_id, case)])
 
 
