@@ -117,21 +117,21 @@ class MessageStore:
     def _key(self, task_id: str) -> str:
         return f"{self._prefix}messages:{task_id}"
 
-    def get(self, task_id: str, slot: str) -> StoredMessage | None:
-        raw = self._r.hget(self._key(task_id), slot)
-        if not raw:
-            return None
+    @staticmethod
+    def _parse(raw: bytes | str) -> StoredMessage:
         data = json.loads(raw)
         return StoredMessage(Posted(data["channel"], data["ts"]), data["version"])
 
+    def get(self, task_id: str, slot: str) -> StoredMessage | None:
+        raw = self._r.hget(self._key(task_id), slot)
+        return self._parse(raw) if raw else None
+
     def all(self, task_id: str) -> dict[str, StoredMessage]:
-        out = {}
-        for slot in self._r.hkeys(self._key(task_id)):
-            name = slot.decode() if isinstance(slot, bytes) else slot
-            found = self.get(task_id, name)
-            if found is not None:
-                out[name] = found
-        return out
+        """Every slot's message in one round trip (HGETALL)."""
+        return {
+            (slot.decode() if isinstance(slot, bytes) else slot): self._parse(raw)
+            for slot, raw in self._r.hgetall(self._key(task_id)).items() if raw
+        }
 
     def put(self, task_id: str, slot: str, message: StoredMessage) -> None:
         data = {"channel": message.posted.channel, "ts": message.posted.ts, "version": message.version}
