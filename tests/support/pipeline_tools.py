@@ -109,10 +109,10 @@ class Pipeline:
         """
         prefix = f"{self.namespace}-sentinel-{self._sentinels}-"
         self._sentinels += 1
-        partitions = self._signal_partitions()
-        covered: dict[int, str] = {}
         codec = codec_from_settings(self.settings)
         producer = Producer(self.settings.producer_config())
+        partitions = producer.list_topics(SIGNALS.name, timeout=10).topics[SIGNALS.name].partitions
+        covered: dict[int, str] = {}
         i = 0
         while len(covered) < len(partitions):
             sentinel = signal(f"{prefix}{i}", f"{prefix}acct-{i}", "cancel please")
@@ -124,10 +124,6 @@ class Pipeline:
             producer.flush(30)
             i += 1
         self.wait_for_decisions(prefix, set(covered.values()), timeout)
-
-    def _signal_partitions(self) -> list[int]:
-        metadata = Producer(self.settings.producer_config()).list_topics(SIGNALS.name, timeout=10)
-        return sorted(metadata.topics[SIGNALS.name].partitions)
 
 
 @contextmanager
