@@ -7,9 +7,7 @@ from saveroute.models import Decision
 
 def summary_line(decision: Decision, now: datetime | None = None) -> str:
     """`<account> | <cause> 0.82 -> <path> | approvers: ... | due ... | offers: ...`."""
-    who = decision.account_name or decision.account_id
-    if decision.account_name:
-        who = f"{decision.account_name} ({decision.account_id})"
+    who = f"{decision.account_name} ({decision.account_id})" if decision.account_name else decision.account_id
     value = ""
     if decision.arr is not None and decision.currency:
         value = f" {decision.currency} {decision.arr:,.0f}"
