@@ -66,10 +66,6 @@ class ContextStore:
         self._prefix = prefix
         self._shas: tuple[str, str] | None = None
 
-    @classmethod
-    def from_url(cls, url: str, prefix: str = "saveroute:ctx:") -> "ContextStore":
-        return cls(redis.Redis.from_url(url), prefix)
-
     def account_key(self, account_id: str) -> str:
         return f"{self._prefix}account:{account_id}"
 
