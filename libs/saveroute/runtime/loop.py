@@ -22,6 +22,7 @@ import logging
 import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -179,7 +180,7 @@ class StageRunner:
         if not records:
             return
         self.revoked = set()
-        for topic, count in _count_by_topic(records).items():
+        for topic, count in Counter(r.topic for r in records).items():
             self.metrics.consumed(topic, count)
 
         decoded = self._retry(lambda: [
@@ -325,13 +326,6 @@ class StageRunner:
                 tp = (msg.topic(), msg.partition())
                 self.consumer.seek(TopicPartition(tp[0], tp[1], msg.offset()))
                 self._pause()
-
-
-def _count_by_topic(records: list[RawRecord]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for r in records:
-        counts[r.topic] = counts.get(r.topic, 0) + 1
-    return counts
 
 
 def run_stage(stage: Stage, settings: RuntimeSettings | None = None) -> None:
