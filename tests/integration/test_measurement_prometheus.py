@@ -17,7 +17,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from saveroute.stack.processes import LocalBroker, free_port
 from saveroute.stack.services import by_name
 from saveroute.stack.topics import ensure_topics
 from saveroute.topics import APPROVAL_DECISIONS, APPROVAL_TASKS, DECISIONS, OUTCOMES
+from support.runtime_tools import wait_until
 
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
 pytestmark = [pytest.mark.integration,
@@ -78,7 +79,7 @@ class Prometheus:
             [PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={workdir / 'tsdb'}",
              f"--web.listen-address=127.0.0.1:{self.port}"], stdout=self.log, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}"
-        wait_for(lambda: self._ready(), 60, "prometheus ready")
+        wait_until(lambda: self._ready(), 60, message="prometheus ready")
 
     def _ready(self) -> bool:
         if self.process.poll() is not None:
@@ -107,15 +108,6 @@ class Prometheus:
         self.log.close()
 
 
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-
-
 def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     text = httpx.get(url, timeout=5).text
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
@@ -125,7 +117,7 @@ def scrape(url: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 def fresh_scrape(prom: Prometheus) -> None:
     """Wait until Prometheus has scraped the service after this moment."""
     now = time.time()
-    wait_for(lambda: (prom.scalar("timestamp(up{job='metrics'})") or 0) > now + 1, 30, "a scrape after now")
+    wait_until(lambda: (prom.scalar("timestamp(up{job='metrics'})") or 0) > now + 1, 30, message="a scrape after now")
 
 
 def consumed(url: str) -> float:
@@ -173,19 +165,19 @@ def test_prometheus_save_rate_matches_the_events_and_a_restart_counts_nothing_tw
     fleet, prom = stack
     metrics_url = fleet.metrics_url("metrics")
     # Prometheus sees every outcome series at zero before any event: windowed rules are exact.
-    wait_for(lambda: prom.scalar(f"count(saveroute_outcomes_total{{{DECIDED}}} == 0)") == 4 * 10 * 4,
-             60, "pre-initialised outcome series scraped")
+    wait_until(lambda: prom.scalar(f"count(saveroute_outcomes_total{{{DECIDED}}} == 0)") == 4 * 10 * 4,
+               60, message="pre-initialised outcome series scraped")
 
     published = events()
     publish(own_broker, redis_url, published)
-    wait_for(lambda: prom.scalar(f"sum(saveroute_outcomes_total{{{DECIDED}}})") == 6, 90, "six decided outcomes")
-    wait_for(lambda: prom.scalar("sum(saveroute_save_requests_total)") == 8, 30, "eight save requests")
+    wait_until(lambda: prom.scalar(f"sum(saveroute_outcomes_total{{{DECIDED}}})") == 6, 90, message="six decided outcomes")
+    wait_until(lambda: prom.scalar("sum(saveroute_save_requests_total)") == 8, 30, message="eight save requests")
     # A person records case 8's outcome; the retried command is the same outcome.
     command = ["outcome", "case-8", "--saved", "--retained-arr", "1000", "--currency", "USD", "--margin-after", "10"]
     first = run_cli(command, own_broker, redis_url, unique_prefix)
     assert "account acct-8" in first  # looked up from the metrics service's state
     assert run_cli(command, own_broker, redis_url, unique_prefix) == first
-    wait_for(lambda: consumed(metrics_url) >= len(published) + 2, 90, "both CLI outcomes consumed")
+    wait_until(lambda: consumed(metrics_url) >= len(published) + 2, 90, message="both CLI outcomes consumed")
     fresh_scrape(prom)
     assert prom.scalar(f"sum(saveroute_outcomes_total{{{DECIDED}}})") == 7
 
@@ -195,11 +187,11 @@ def test_prometheus_save_rate_matches_the_events_and_a_restart_counts_nothing_tw
                           f'/ sum by (cause) (saveroute_outcomes_total{{{DECIDED}}})')
     assert by_cause[(("cause", "commercial"),)] == pytest.approx(0.75)
     assert by_cause[(("cause", "value"),)] == pytest.approx(0.5)
-    wait_for(lambda: prom.scalar('cause:saveroute_save_rate:ratio_7d{cause="commercial"}') is not None,
-             30, "the recording rule")
-    wait_for(lambda: prom.scalar('cause:saveroute_save_rate:ratio_7d{cause="commercial"}') == pytest.approx(0.75)
-             and prom.scalar('segment:saveroute_save_rate:ratio_7d{segment="smb"}') == pytest.approx(5 / 7),
-             30, "recorded save rates 0.75 (commercial) and 5/7 (smb)")
+    wait_until(lambda: prom.scalar('cause:saveroute_save_rate:ratio_7d{cause="commercial"}') is not None,
+               30, message="the recording rule")
+    wait_until(lambda: prom.scalar('cause:saveroute_save_rate:ratio_7d{cause="commercial"}') == pytest.approx(0.75)
+               and prom.scalar('segment:saveroute_save_rate:ratio_7d{segment="smb"}') == pytest.approx(5 / 7),
+               30, message="recorded save rates 0.75 (commercial) and 5/7 (smb)")
     assert prom.scalar("sum(saveroute_approval_decisions_total)") == 7
     assert prom.scalar('sum(saveroute_retained_arr_total{currency="USD"})') == pytest.approx(4 * 12000.0 + 1000.0)
 
@@ -222,7 +214,7 @@ def test_prometheus_save_rate_matches_the_events_and_a_restart_counts_nothing_tw
     fleet.kill("metrics", signal.SIGKILL)
     fleet.restart("metrics", timeout=120)
     publish(own_broker, redis_url, published)
-    wait_for(lambda: consumed(metrics_url) >= len(published), 90, "the republished events consumed")
+    wait_until(lambda: consumed(metrics_url) >= len(published), 90, message="the republished events consumed")
     fresh_scrape(prom)
     after = {expr: prom.scalar(expr) for expr in before}
     assert after == before
