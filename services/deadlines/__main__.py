@@ -3,7 +3,6 @@
 Serves `/metrics` and `/healthz` on the runtime's metrics port, like the stages do.
 """
 
-import os
 import signal
 import threading
 

@@ -2,7 +2,6 @@
 
 import json
 
-from saveroute.models.approval_chain import ApprovalChainState
 from saveroute.owner.actions import ACTIONS_BLOCK_ID, COMMENT_ACTION_ID, decode_button_value
 from saveroute.owner.blocks import chain_line, decision_note, escalation_message, task_message, to_plain_text
 from saveroute.owner.chain import ChainRules, apply, start
