@@ -4,11 +4,13 @@ Reads Prometheus's HTTP API (`/api/v1/query`) with httpx; the queries and the
 table live in `saveroute.measurement.report`.
 """
 
+from collections.abc import Callable
+
 import click
 import httpx
 
 
-def prometheus_query(base_url: str, client: httpx.Client):  # type: ignore[no-untyped-def]
+def prometheus_query(base_url: str, client: httpx.Client) -> Callable[[str], list[tuple[dict[str, str], float]]]:
     def query(expr: str) -> list[tuple[dict[str, str], float]]:
         response = client.get(f"{base_url.rstrip('/')}/api/v1/query", params={"query": expr})
         body = response.json()
