@@ -11,7 +11,9 @@ import os
 import click
 import httpx
 
-ROLES = ["account_owner", "finance", "executive", "legal", "staff", "support"]
+from saveroute.models.enums import ApprovalRole
+
+ROLES = [role.value for role in ApprovalRole]
 
 
 @click.command("approve")
