@@ -84,6 +84,20 @@ def _account(task: ApprovalTask) -> str:
     return task.account_name or task.account_id
 
 
+def _case_fields(task: ApprovalTask) -> list[tuple[str, str]]:
+    """The facts both the approver's and the manager's message show."""
+    return [
+        ("ARR", _money(task.arr, task.currency)),
+        ("Renewal", escape(task.renewal_date or "unknown")),
+        ("Cause", f"{_words(task.cause)} ({task.confidence:.0%} confidence)"),
+        ("Recommended path", _words(task.path)),
+    ]
+
+
+def _evidence(task: ApprovalTask) -> dict[str, Any]:
+    return _section("*Evidence*\n" + "\n".join(f"• {escape(e)}" for e in task.evidence))
+
+
 def chain_line(state: ApprovalChainState, rules: ChainRules) -> str:
     """`✅ account_owner → ⏳ finance + executive → ▫️ legal`."""
     parts = []
@@ -146,20 +160,17 @@ def task_message(
         {"type": "header", "text": {"type": "plain_text", "text": plain(f"{icon} {title}", HEADER_LIMIT), "emoji": True}},
         _fields([
             ("Account", f"{escape(account)} (`{escape(task.account_id)}`)"),
-            ("ARR", _money(task.arr, task.currency)),
-            ("Renewal", escape(task.renewal_date or "unknown")),
-            ("Cause", f"{_words(task.cause)} ({task.confidence:.0%} confidence)"),
-            ("Recommended path", _words(task.path)),
+            *_case_fields(task),
             ("Due", slack_date(task.due_at)),
             ("Owner", owner),
             ("Segment", escape(_words(task.segment)) if task.segment else "unknown"),
         ]),
     ]
-    if task.sensitive or task.path == Path.staff_escalation:
+    if sensitive:
         labels = ", ".join(str(s) for s in task.sensitive) or "staff escalation"
         blocks.append(_section(f":warning: *Sensitive:* {labels}. No offer is drafted; staff handles the reply."))
     if task.evidence:
-        blocks.append(_section("*Evidence*\n" + "\n".join(f"• {escape(e)}" for e in task.evidence)))
+        blocks.append(_evidence(task))
     catalogue = offer_catalogue or {}
     if task.offer_types:
         options = [
@@ -209,14 +220,9 @@ def escalation_message(escalation: Escalation, task: ApprovalTask | None, manage
         ),
     ]
     if task is not None:
-        blocks.append(_fields([
-            ("ARR", _money(task.arr, task.currency)),
-            ("Renewal", escape(task.renewal_date or "unknown")),
-            ("Cause", f"{_words(task.cause)} ({task.confidence:.0%} confidence)"),
-            ("Recommended path", _words(task.path)),
-        ]))
+        blocks.append(_fields(_case_fields(task)))
         if task.evidence:
-            blocks.append(_section("*Evidence*\n" + "\n".join(f"• {escape(e)}" for e in task.evidence)))
+            blocks.append(_evidence(task))
     blocks.append(_context(f"Task `{escape(escalation.task_id)}` · escalation `{escape(escalation.escalation_id)}`"))
     return SlackMessage(text=plain(f"Overdue save case: {account} (due {escalation.due_at.isoformat()})", TEXT_LIMIT), blocks=blocks)
 
