@@ -2,21 +2,15 @@
 
 import pytest
 
-from saveroute.owner.blocks import to_plain_text
-from saveroute.runtime import InMessage, Ok
+from saveroute.owner.blocks import SlackMessage, to_plain_text
+from saveroute.runtime import Ok
 from saveroute.runtime.errors import TransientError
 from saveroute.topics import APPROVAL_CHAINS
-from services.alerts.handler import AlertsHandler, event_id
+from services.alerts.handler import AlertsHandler
 from support.owner_factories import make_decision, make_task
-from support.owner_harness import RULES, owner_rig
+from support.owner_harness import RULES, deliver, owner_rig
 
 pytestmark = pytest.mark.integration
-
-
-def deliver(handler, value):
-    message = InMessage(topic="t", partition=0, offset=0, key=None, value=value, raw=b"", event_id=event_id(None, value), timestamp_ms=0)
-    (result,) = handler([message])
-    return result
 
 
 @pytest.fixture
@@ -121,4 +115,4 @@ def test_escalation_is_sent_to_the_manager_once(rig, unique_prefix):
     manager_posts = [p for p in rig.slack.posts() if "Overdue" in str(p.body["blocks"])]
     assert len(manager_posts) == 1
     assert [c.body["users"] for c in rig.slack.calls("conversations.open")] == ["U0DANA", "U0MIA"]
-    assert "Overdue save case" in to_plain_text(type("M", (), {"blocks": manager_posts[0].body["blocks"]})())
+    assert "Overdue save case" in to_plain_text(SlackMessage(text="", blocks=manager_posts[0].body["blocks"]))

@@ -11,11 +11,11 @@ from saveroute.owner.signatures import SlackSignatures
 from saveroute.runtime import EventProducer
 from saveroute.runtime.codec import codec_from_settings
 from saveroute.topics import APPROVAL_DECISIONS
-from services.alerts.handler import AlertsHandler, event_id
+from services.alerts.handler import AlertsHandler
 from services.approvals.app import create_app
 from services.approvals.submit import DecisionService
 from support.owner_factories import make_task
-from support.owner_harness import RULES, SIGNING_SECRET, click_body, owner_rig, signed_headers
+from support.owner_harness import RULES, SIGNING_SECRET, click_body, deliver, owner_rig, signed_headers
 from support.runtime_tools import wait_until
 
 pytestmark = pytest.mark.integration
@@ -40,10 +40,7 @@ def api(runtime_settings, redis_url, unique_prefix):
 
 def issue(rig, task):
     """The task as the alerts service would have handled it (chain started, owner DMed)."""
-    from saveroute.runtime import InMessage
-
-    handler = AlertsHandler(rig.stores, rig.messenger, RULES)
-    handler([InMessage("t", 0, 0, None, task, b"", event_id(None, task), 0)])
+    deliver(AlertsHandler(rig.stores, rig.messenger, RULES), task)
 
 
 def decisions_for(settings, kafka_tools, task_id):

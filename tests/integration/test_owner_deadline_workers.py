@@ -4,7 +4,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-import redis
 
 from saveroute.models import Escalation
 from saveroute.owner.chain import apply
@@ -15,7 +14,7 @@ from saveroute.runtime.codec import codec_from_settings
 from saveroute.topics import ESCALATIONS
 from services.deadlines.worker import DeadlineWorker
 from support.owner_factories import T0, make_decision, make_task
-from support.owner_harness import RULES
+from support.owner_harness import RULES, owner_stores
 from support.runtime_tools import wait_until
 
 pytestmark = pytest.mark.integration
@@ -24,10 +23,8 @@ NOW = T0 + timedelta(hours=30)  # past every test task's 24-hour deadline
 
 @pytest.fixture
 def stores(redis_url, unique_prefix):
-    client = redis.Redis.from_url(redis_url)
-    yield OwnerStores.on(client, f"{unique_prefix}:owner:")
-    for key in client.scan_iter(f"{unique_prefix}:owner:*"):
-        client.delete(key)
+    with owner_stores(redis_url, unique_prefix) as stores:
+        yield stores
 
 
 def arm(stores, task):

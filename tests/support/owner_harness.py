@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import redis
+from pydantic import BaseModel
 
 from saveroute.owner.actions import encode_button_value
 from saveroute.owner.chain import ChainRules
@@ -15,6 +16,9 @@ from saveroute.owner.messenger import Messenger, Routing
 from saveroute.owner.signatures import SlackSignatures
 from saveroute.owner.slack import SlackNotifier, web_client
 from saveroute.owner.stores import OwnerStores
+from saveroute.runtime import InMessage
+from saveroute.runtime.messages import Result
+from services.alerts.handler import AlertsHandler, event_id
 from support.fake_slack import FakeSlack
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -32,14 +36,27 @@ class OwnerRig:
 
 
 @contextmanager
-def owner_rig(redis_url: str, prefix: str, max_retries: int = 3) -> Iterator[OwnerRig]:
+def owner_stores(redis_url: str, prefix: str) -> Iterator[OwnerStores]:
+    """The owner stores under `{prefix}:owner:` on a real Redis; their keys are deleted afterwards."""
     client = redis.Redis.from_url(redis_url)
-    stores = OwnerStores.on(client, f"{prefix}:owner:")
-    with FakeSlack() as slack:
-        notifier = SlackNotifier(web_client(slack.token, slack.api_url, max_retries=max_retries, timeout=5))
-        yield OwnerRig(slack, stores, Messenger(notifier, stores.messages, ROUTING, RULES))
+    yield OwnerStores.on(client, f"{prefix}:owner:")
     for key in client.scan_iter(f"{prefix}:owner:*"):
         client.delete(key)
+
+
+@contextmanager
+def owner_rig(redis_url: str, prefix: str, max_retries: int = 3) -> Iterator[OwnerRig]:
+    with owner_stores(redis_url, prefix) as stores, FakeSlack() as slack:
+        notifier = SlackNotifier(web_client(slack.token, slack.api_url, max_retries=max_retries, timeout=5))
+        yield OwnerRig(slack, stores, Messenger(notifier, stores.messages, ROUTING, RULES))
+
+
+def deliver(handler: AlertsHandler, value: BaseModel) -> Result:
+    """`value` handed to the alerts handler as the runtime would (one message, with its event id)."""
+    message = InMessage(topic="t", partition=0, offset=0, key=None, value=value, raw=b"",
+                        event_id=event_id(None, value), timestamp_ms=0)
+    (result,) = handler([message])
+    return result
 
 
 def click_body(task_id: str, role: str, round_: int, action_id: str = "saveroute_approve",
