@@ -11,6 +11,7 @@ import redis
 
 from saveroute.context import ContextStore
 from saveroute.models import AccountContext, SupportTicket
+from support.redis_counting import CountingConnection, counting_client
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -87,20 +88,9 @@ def test_tickets_come_back_in_creation_order_per_account(store: ContextStore) ->
     assert [t.ticket_id for t in snapshots["acc_b"].tickets] == ["ZD-9"]
 
 
-class CountingConnection(redis.Connection):
-    """A real connection that counts how many times it writes to the socket."""
-
-    sends = 0
-
-    def send_packed_command(self, command, check_health=True):  # type: ignore[no-untyped-def]
-        CountingConnection.sends += 1
-        return super().send_packed_command(command, check_health)
-
-
 @pytest.fixture()
 def counted_store(store: ContextStore, redis_url: str) -> ContextStore:
-    pool = redis.ConnectionPool.from_url(redis_url, connection_class=CountingConnection)
-    counted = ContextStore(redis.Redis(connection_pool=pool), store.account_key("")[: -len("account:")])
+    counted = ContextStore(counting_client(redis_url), store.account_key("")[: -len("account:")])
     counted._redis.ping()  # connect (and load nothing) before counting
     return counted
 
