@@ -1,8 +1,11 @@
 """A gateway wired to a real broker and Redis for integration tests, plus a topic reader.
 
-`TopicTail` records the end offsets of the canonical topics before a test acts and
-later reads exactly what was appended since (explicit assignment, no group join),
-so a test can assert both what landed on Kafka and what did not.
+`TopicTail` notes where the canonical topics end before a test acts and later reads
+exactly what was appended since (explicit assignment, no group join), so a test can
+assert both what landed on Kafka and what did not. It reads every partition to its end
+(partition EOF) rather than trusting high watermarks: Tansu reports a partition's high
+watermark as its last batch's base offset + 1, which falls short whenever one produce
+batch carries several records (as one webhook delivery's records do).
 """
 
 import uuid
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, TopicPartition
 from fastapi.testclient import TestClient
 
 from saveroute import topics
@@ -41,43 +44,34 @@ class Landed:
 class TopicTail:
     def __init__(self, bootstrap: str, settings: GatewaySettings) -> None:
         self.consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"tail-{uuid.uuid4().hex}",
-                                  "enable.auto.commit": False})
+                                  "enable.auto.commit": False, "enable.partition.eof": True})
         self.codec = codec_from_settings(settings)
-        self.start = self._ends()
-
-    def _ends(self) -> dict[tuple[str, int], int]:
-        ends = {}
+        self.next: dict[tuple[str, int], int] = {}  # per partition: the first offset not yet read
         for topic in CANONICAL:
             meta = self.consumer.list_topics(topic.name, timeout=10).topics[topic.name]
             for partition in meta.partitions:
                 _, high = self.consumer.get_watermark_offsets(TopicPartition(topic.name, partition), timeout=10)
-                ends[(topic.name, partition)] = high
-        return ends
+                self.next[(topic.name, partition)] = high  # may fall short: the first read skips the rest
+        self.appended()
 
     def appended(self) -> list[Landed]:
-        """Every record appended to the canonical topics since this tail was made."""
-        end = self._ends()
-        wanted = {tp: (self.start.get(tp, 0), high) for tp, high in end.items() if high > self.start.get(tp, 0)}
-        if not wanted:
-            return []
-        self.consumer.assign([TopicPartition(t, p, lo) for (t, p), (lo, _) in wanted.items()])
-        out: list[Landed] = []
-        remaining = sum(high - lo for lo, high in wanted.values())
-        misses = 0
-        while remaining > 0 and misses < 100:
+        """Every record appended to the canonical topics since the last call (or since this tail was made)."""
+        self.consumer.assign([TopicPartition(t, p, offset) for (t, p), offset in self.next.items()])
+        reading, out, misses = set(self.next), [], 0
+        while reading and misses < 100:
             msg = self.consumer.poll(0.2)
             if msg is None:
                 misses += 1
                 continue
             if msg.error():
+                if msg.error().code() == KafkaError._PARTITION_EOF:
+                    reading.discard((msg.topic(), msg.partition()))
                 continue
+            self.next[(msg.topic(), msg.partition())] = msg.offset() + 1
             topic = topics.by_name(msg.topic())
-            headers = dict(msg.headers() or [])
-            event_id = headers.get("saveroute-event-id")
+            event_id = dict(msg.headers() or []).get("saveroute-event-id")
             out.append(Landed(msg.topic(), msg.key().decode(), self.codec.decode(topic, msg.value()),
                               event_id.decode() if event_id else None))
-            remaining -= 1
-        self.start = end
         return out
 
     def close(self) -> None:
