@@ -7,7 +7,6 @@ import stripe
 import uvicorn
 from fastapi import FastAPI
 
-from saveroute.ingest.context import ContextResolver
 from saveroute.ingest.stripe import ChargeCustomer
 from saveroute.runtime import EventProducer
 from saveroute.runtime.config import ConfigError
@@ -37,15 +36,19 @@ def stripe_charge_lookup(api_key: str) -> ChargeCustomer:
     return lookup
 
 
-def build_app(settings: GatewaySettings) -> FastAPI:
-    client = redis.Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
+def build_ingestor(settings: GatewaySettings, client: redis.Redis) -> Ingestor:
+    """The gateway's delivery path: claims and account facts in `client`, records through Kafka."""
     claims = DeliveryClaims(client, settings.gateway_key_prefix, settings.idempotency_ttl_s,
                             settings.claim_ttl_s)
-    resolver = ContextResolver(RedisContextStore(client, settings.gateway_key_prefix),
-                               settings.default_owner())
     publisher = KafkaPublisher(EventProducer(settings), settings.delivery_wait_s)
+    return Ingestor(publisher, claims, lambda: RedisContextStore(client, settings.gateway_key_prefix),
+                    settings.default_owner())
+
+
+def build_app(settings: GatewaySettings) -> FastAPI:
+    client = redis.Redis.from_url(settings.redis_url or "redis://127.0.0.1:6379/0")
     lookup = stripe_charge_lookup(secret(settings.stripe_api_key)) if settings.stripe_api_key else None
-    return create_app(settings, Ingestor(publisher, claims, resolver), charge_customer=lookup)
+    return create_app(settings, build_ingestor(settings, client), charge_customer=lookup)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from saveroute.ingest.signatures import hubspot_v3_signature, zendesk_signature
 from saveroute.stack.processes import LocalBroker, LocalRedis
 from saveroute.stack.topics import ensure_topics
 from support.gateway_harness import SECRETS, gateway
+from support.redis_counting import CountingConnection, counting_client
 from support.ingest_fixtures import (
     cancelling_subscription, fixture_bytes, fixture_json, pay_rails_event, stripe_event,
 )
@@ -250,6 +251,35 @@ def test_hubspot_owner_change_completes_a_known_context(gw):
     assert hubspot_post(http, batch[:1], ts_ms=now_ms - 400_000).status_code == 401  # older than 5 min
     assert hubspot_post(http, batch[:1], secret="wrong").status_code == 401
     assert tail.appended() == []
+
+
+def test_a_delivery_costs_redis_and_kafka_round_trips_per_request_not_per_event(infra, monkeypatch):
+    from services.gateway.publisher import KafkaPublisher
+    publishes = []
+    real_publish_all = KafkaPublisher.publish_all
+    monkeypatch.setattr(KafkaPublisher, "publish_all",
+                        lambda self, events: publishes.append(len(events)) or real_publish_all(self, events))
+    with gateway(*infra, redis_client=counting_client(infra[1])) as (http, _, tail):
+        def deliver(changes: int) -> tuple[int, list[int]]:
+            account, company, now_ms = f"cus_{tag()}", int(tag()[:6], 16), int(time.time() * 1000)
+            sub = cancelling_subscription(None, None)
+            sub["metadata"] = {"account_id": account}
+            assert stripe_post(http, stripe_event(f"evt_{tag()}", "customer.subscription.created", sub)).status_code == 200
+            base = {"portalId": 62515, "subscriptionType": "company.propertyChange", "objectId": company}
+            events = [{**base, "eventId": now_ms, "occurredAt": now_ms, "propertyName": "saveroute_account_id",
+                       "propertyValue": account}]
+            events += [{**base, "eventId": now_ms + n, "occurredAt": now_ms + n, "propertyName": "hubspot_owner_id",
+                        "propertyValue": str(n)} for n in range(1, changes)]
+            publishes.clear()
+            CountingConnection.sends = 0
+            response = hubspot_post(http, events)
+            assert [r["status"] for r in response.json()["results"]] == ["published"] * changes
+            return CountingConnection.sends, list(publishes)
+        few, many = deliver(2), deliver(12)
+        assert few[1] == [2] and many[1] == [12]  # one publish (one acknowledgement wait) per request
+        assert few[0] == many[0]  # Redis round trips do not grow with the events in a delivery
+        contexts = [r.value for r in tail.appended() if r.topic == "saveroute.account-context.v1"]
+        assert [c.owner.id for c in contexts[-3:]] == ["9", "10", "11"]
 
 
 def test_canonical_events_need_the_token_and_valid_models(gw):

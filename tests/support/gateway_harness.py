@@ -19,14 +19,10 @@ from confluent_kafka import Consumer, KafkaError, TopicPartition
 from fastapi.testclient import TestClient
 
 from saveroute import topics
-from saveroute.ingest.context import ContextResolver
-from saveroute.runtime import EventProducer
 from saveroute.runtime.codec import codec_from_settings
 from services.gateway.app import create_app
-from services.gateway.ingestor import Ingestor
-from services.gateway.publisher import KafkaPublisher
+from services.gateway.main import build_ingestor
 from services.gateway.settings import GatewaySettings
-from services.gateway.state import DeliveryClaims, RedisContextStore
 
 CANONICAL = (topics.SIGNALS, topics.ACCOUNT_CONTEXT, topics.SUPPORT_TICKETS, topics.OUTCOMES)
 SECRETS = {"stripe_webhook_secret": "whsec_gateway_test", "zendesk_webhook_secret": "zd_test_secret",
@@ -79,18 +75,19 @@ class TopicTail:
 
 
 @contextmanager
-def gateway(bootstrap: str, redis_url: str, with_tail: bool = True, **overrides: Any) -> Iterator[tuple[TestClient, GatewaySettings, TopicTail | None]]:
+def gateway(bootstrap: str, redis_url: str, with_tail: bool = True, redis_client: redis.Redis | None = None,
+            **overrides: Any) -> Iterator[tuple[TestClient, GatewaySettings, TopicTail | None]]:
     """A gateway app on the real broker and Redis with isolated Redis keys; yields (client, settings, tail)."""
     values = {"kafka_bootstrap_servers": bootstrap, "redis_url": redis_url,
               "gateway_key_prefix": f"test:{uuid.uuid4().hex}:", "delivery_wait_s": 15.0,
+              "idempotency_ttl_s": 3600,
               "default_owner_id": "usr_default", "default_owner_name": "Default Owner",
               **SECRETS, **overrides}
     settings = GatewaySettings(**values)
-    client = redis.Redis.from_url(redis_url)
-    claims = DeliveryClaims(client, settings.gateway_key_prefix, 3600, settings.claim_ttl_s)
-    resolver = ContextResolver(RedisContextStore(client, settings.gateway_key_prefix), settings.default_owner())
-    publisher = KafkaPublisher(EventProducer(settings), settings.delivery_wait_s)
-    app = create_app(settings, Ingestor(publisher, claims, resolver))
+    client = redis_client or redis.Redis.from_url(redis_url)
+    ingestor = build_ingestor(settings, client)
+    publisher = ingestor.publisher
+    app = create_app(settings, ingestor)
     tail = TopicTail(bootstrap, settings) if with_tail else None
     try:
         with TestClient(app) as http:
