@@ -5,13 +5,14 @@ from datetime import timedelta
 
 import pytest
 
-from saveroute.models import Escalation
-from saveroute.owner.chain import apply
+from saveroute.models import ApprovalDecision, Escalation
+from saveroute.owner.actions import DecisionRequest
 from saveroute.owner.deadlines import epoch_seconds
 from saveroute.owner.stores import OwnerStores
 from saveroute.runtime import EventProducer
 from saveroute.runtime.codec import codec_from_settings
 from saveroute.topics import ESCALATIONS
+from services.approvals.submit import DecisionService
 from services.deadlines.worker import DeadlineWorker
 from support.owner_factories import T0, make_decision, make_task
 from support.owner_harness import RULES, owner_stores
@@ -102,9 +103,12 @@ def test_timers_survive_a_restart_and_a_dead_workers_lease_is_taken_over(stores,
 def test_an_answer_before_the_deadline_cancels_the_timer(stores, unique_prefix):
     task = make_task(task_id=f"{unique_prefix}-answered")
     arm(stores, task)
-    state = stores.chains.state(task.task_id, RULES)
-    assert apply(state, make_decision(task, "account_owner", "reject"), RULES).state.owner_responded
-    assert stores.timers.cancel(task.task_id)
+    published: list[ApprovalDecision] = []
+    answers = DecisionService(stores, lambda k, d: published.append(d), RULES, now=lambda: T0 + timedelta(hours=1))
+    answer = answers.submit(DecisionRequest(task_id=task.task_id, role="account_owner", verdict="reject"))
+    assert answer.chain.owner_responded and len(published) == 1
+    assert stores.timers.final_state(task.task_id) == "cancelled"  # the answer itself stopped the timer
+    assert stores.timers.cancel(task.task_id)  # cancelling again is harmless
     fired: list[Escalation] = []
     assert DeadlineWorker(stores, lambda k, e: fired.append(e), RULES, now=lambda: NOW).run_once() == 0
     assert fired == [] and stores.timers.final_state(task.task_id) == "cancelled"
