@@ -105,21 +105,14 @@ def annual_amount_minor(sub: dict[str, Any]) -> Decimal | None:
     return total if licensed else None
 
 
-def _plan_name(sub: dict[str, Any]) -> str | None:
-    items = _items(sub)
-    if not items:
-        return None
-    item = items[0]
+def _plan_name(item: dict[str, Any]) -> str | None:
     return (text(dig(item, "price.nickname")) or text(dig(item, "plan.nickname"))
             or text(dig(item, "plan.name")) or text(dig(item, "price.name"))
             or text(dig(item, "price.id")) or text(dig(item, "plan.id")))
 
 
-def _term_months(sub: dict[str, Any]) -> int | None:
-    items = _items(sub)
-    if not items:
-        return None
-    _, interval, count, _ = _price_terms(items[0])
+def _term_months(item: dict[str, Any]) -> int | None:
+    _, interval, count, _ = _price_terms(item)
     return {"month": count, "year": 12 * count}.get(interval or "")
 
 
@@ -161,17 +154,18 @@ def subscription_facts(sub: dict[str, Any], at: datetime) -> dict[str, Any]:
         facts["currency"] = currency
         if annual is not None:
             facts["arr"] = round(major_units(annual, currency), 2)
-    if _plan_name(sub):
-        facts["plan"] = _plan_name(sub)
+    first = next(iter(_items(sub)), {})  # the plan, period and term are read off the first item
+    plan, term = (_plan_name(first), _term_months(first)) if first else (None, None)
+    if plan:
+        facts["plan"] = plan
     status = STATUS.get(str(sub.get("status")))
     if status:
         facts["billing_status"] = status
-    period_end = sub.get("current_period_end") or dig(_items(sub)[0] if _items(sub) else {},
-                                                       "current_period_end")
+    period_end = sub.get("current_period_end") or dig(first, "current_period_end")
     if period_end:
         facts["renewal_date"] = from_unix(period_end, "current_period_end").date().isoformat()
-    if _term_months(sub):
-        facts["contract_term_months"] = _term_months(sub)
+    if term:
+        facts["contract_term_months"] = term
     facts["auto_renew"] = not (sub.get("cancel_at_period_end") is True or sub.get("cancel_at"))
     started = sub.get("start_date") or sub.get("start") or sub.get("created")
     if started:
