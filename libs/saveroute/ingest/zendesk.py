@@ -71,17 +71,11 @@ def _map_event(body: dict[str, Any], short_type: str) -> Mapped:
     if not isinstance(detail, dict):
         raise MappingError("detail", "missing")
     ticket = _ticket(detail, body, "detail")
-    events = [CanonicalEvent(topics.SUPPORT_TICKETS, ticket.account_id or "", ticket,
-                             f"{event_id}#ticket")]
-    notes: tuple[str, ...] = ()
+    said = occurred = None
     if short_type in SIGNAL_EVENTS:
         said = _customer_text(short_type, detail, body.get("event") or {})
         occurred = body.get("time") or detail.get("updated_at") or detail.get("created_at")
-        signal = _intent_signal(event_id, ticket.account_id or "", said, occurred, "time")
-        if signal is not None:
-            events.append(signal[0])
-            notes = (signal[1],)
-    return Mapped(SOURCE, event_id, short_type, events=tuple(events), notes=notes)
+    return _ticket_and_intent(event_id, short_type, ticket, said, occurred, "time")
 
 
 def _customer_text(short_type: str, detail: dict[str, Any], change: dict[str, Any]) -> str | None:
@@ -98,17 +92,10 @@ def _map_trigger(body: dict[str, Any], raw: bytes) -> Mapped:
     detail = body["ticket"]
     event_id = "zd-trigger-" + hashlib.sha256(raw).hexdigest()[:32]
     ticket = _ticket(detail, body, "ticket")
-    events = [CanonicalEvent(topics.SUPPORT_TICKETS, ticket.account_id or "", ticket,
-                             f"{event_id}#ticket")]
     said = text(body.get("latest_comment")) or text(detail.get("latest_comment")) \
         or "\n\n".join(p for p in (text(detail.get("subject")), text(detail.get("description"))) if p)
     occurred = detail.get("updated_at") or detail.get("created_at")
-    signal = _intent_signal(event_id, ticket.account_id or "", said, occurred, "ticket.updated_at")
-    notes: tuple[str, ...] = ()
-    if signal is not None:
-        events.append(signal[0])
-        notes = (signal[1],)
-    return Mapped(SOURCE, event_id, "trigger", events=tuple(events), notes=notes)
+    return _ticket_and_intent(event_id, "trigger", ticket, said, occurred, "ticket.updated_at")
 
 
 def _account_id(detail: dict[str, Any], body: dict[str, Any], prefix: str) -> str:
@@ -156,14 +143,18 @@ def _ticket(detail: dict[str, Any], body: dict[str, Any], prefix: str) -> Suppor
     return build(SupportTicket, data, prefix=prefix)
 
 
-def _intent_signal(event_id: str, account_id: str, said: str | None, occurred: Any,
-                   occurred_field: str) -> tuple[CanonicalEvent, str] | None:
+def _ticket_and_intent(event_id: str, event_type: str, ticket: SupportTicket, said: str | None,
+                       occurred: Any, occurred_field: str) -> Mapped:
+    """The ticket as support context, plus a helpdesk Signal when `said` shows intent to leave."""
+    account_id = ticket.account_id or ""
+    events = [CanonicalEvent(topics.SUPPORT_TICKETS, account_id, ticket, f"{event_id}#ticket")]
     phrase = match_intent(said)
     if phrase is None or not occurred:
-        return None
+        return Mapped(SOURCE, event_id, event_type, events=tuple(events))
     signal = build(Signal, {
         "signal_id": event_id, "source": "helpdesk", "kind": phrase.kind.value,
         "account_id": account_id, "occurred_at": from_iso(occurred, occurred_field),
         "reason_text": (said or "")[:20000],
     })
-    return CanonicalEvent(topics.SIGNALS, account_id, signal, event_id), phrase.phrase_id
+    events.append(CanonicalEvent(topics.SIGNALS, account_id, signal, event_id))
+    return Mapped(SOURCE, event_id, event_type, events=tuple(events), notes=(phrase.phrase_id,))
