@@ -42,8 +42,6 @@ class OwnerSettings(BaseSettings):
         try:
             from saveroute.policy import load_policy
 
-            from_policy = getattr(load_policy().approvals, "parallel_review", None)
+            return ChainRules(parallel_review=load_policy().approvals.parallel_review)
         except Exception:  # noqa: BLE001 — a missing/invalid policy must not stop the loop's own knob
-            from_policy = None
-        parallel = from_policy if isinstance(from_policy, bool) else self.approvals_parallel_review
-        return ChainRules(parallel_review=parallel)
+            return ChainRules(parallel_review=self.approvals_parallel_review)
