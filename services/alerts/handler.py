@@ -66,9 +66,9 @@ class AlertsHandler:
             raise
 
     def _task(self, task: ApprovalTask) -> Result:
-        self.stores.tasks.put(task)
+        kept = self.stores.tasks.put(task)
         self.stores.chains.append(task.task_id, task)
-        newest = self.stores.tasks.get(task.task_id) or task
+        newest = task if kept else (self.stores.tasks.get(task.task_id) or task)
         step, current = self.stores.chains.step_and_state(task.task_id, task, self.rules)
         if current is None:
             return Err("handler_failed", f"task {task.task_id}: chain could not be started")
