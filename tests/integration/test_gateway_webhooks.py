@@ -260,7 +260,7 @@ def test_a_delivery_costs_redis_and_kafka_round_trips_per_request_not_per_event(
     monkeypatch.setattr(KafkaPublisher, "publish_all",
                         lambda self, events: publishes.append(len(events)) or real_publish_all(self, events))
     with gateway(*infra, redis_client=counting_client(infra[1])) as (http, _, tail):
-        def deliver(changes: int) -> tuple[int, list[int]]:
+        def deliver(changes: int) -> tuple[int, list[int], str]:
             account, company, now_ms = f"cus_{tag()}", int(tag()[:6], 16), int(time.time() * 1000)
             sub = cancelling_subscription(None, None)
             sub["metadata"] = {"account_id": account}
@@ -274,12 +274,12 @@ def test_a_delivery_costs_redis_and_kafka_round_trips_per_request_not_per_event(
             CountingConnection.sends = 0
             response = hubspot_post(http, events)
             assert [r["status"] for r in response.json()["results"]] == ["published"] * changes
-            return CountingConnection.sends, list(publishes)
+            return CountingConnection.sends, list(publishes), account
         few, many = deliver(2), deliver(12)
         assert few[1] == [2] and many[1] == [12]  # one publish (one acknowledgement wait) per request
         assert few[0] == many[0]  # Redis round trips do not grow with the events in a delivery
-        contexts = [r.value for r in tail.appended() if r.topic == "saveroute.account-context.v1"]
-        assert [c.owner.id for c in contexts[-3:]] == ["9", "10", "11"]
+        contexts = [r.value for r in tail.appended() if r.topic == "saveroute.account-context.v1" and r.key == many[2]]
+        assert [c.owner.id for c in contexts] == ["usr_default", "usr_default"] + [str(n) for n in range(1, 12)]
 
 
 def test_canonical_events_need_the_token_and_valid_models(gw):
