@@ -21,6 +21,7 @@ from datetime import datetime
 
 import redis
 
+from saveroute.context.store import version_of  # epoch microseconds, as the context store orders time
 from saveroute.models import Signal
 
 _JOIN = """
@@ -61,10 +62,6 @@ class CaseJoin:
     related_signals: list[Signal]
 
 
-def _micros(moment: datetime) -> int:
-    return int(moment.timestamp()) * 1_000_000 + moment.microsecond
-
-
 class CaseStore:
     def __init__(self, client: redis.Redis, prefix: str = "saveroute:case:") -> None:
         self._redis = client
@@ -88,7 +85,7 @@ class CaseStore:
         for signal, now in entries:
             self._join(
                 keys=[self._case_key(signal.account_id), self._joined_key(signal.account_id, signal.signal_id)],
-                args=[signal.model_dump_json(), _micros(now), window, f"case-{signal.signal_id}", retention_seconds,
+                args=[signal.model_dump_json(), version_of(now), window, f"case-{signal.signal_id}", retention_seconds,
                       max(1, max_signals)],
                 client=pipe,
             )
