@@ -21,9 +21,8 @@ class Elem:
     def accepts(self, word: str) -> bool:
         if self.kind == "any":
             return True
-        if word in self.words:
-            return True
-        return any(word.startswith(p) for p in self.prefixes)
+        # str.startswith takes a tuple: one C call for every prefix (False for an empty tuple)
+        return word in self.words or word.startswith(self.prefixes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +30,7 @@ class Phrase:
     elems: tuple[Elem, ...]
     source: str
     owner: object                  # what the phrase belongs to (a cue, a marker kind)
+    has_gap: bool = False          # gap-free phrases match with a plain loop, no backtracking
 
 
 def _word_elem(text: str) -> Elem:
@@ -71,7 +71,7 @@ def compile_phrase(phrase: str, owner: object) -> Phrase:
     elems = tuple(_word_elem(part) for part in split_phrase(phrase))
     if not elems or elems[0].kind in ("any", "gap") or elems[-1].kind == "gap":
         raise ValueError(f"phrase {phrase!r} must start and end with a word")
-    return Phrase(elems, phrase, owner)
+    return Phrase(elems, phrase, owner, any(e.kind == "gap" for e in elems))
 
 
 _END = ""  # trie key that marks "a phrase ends here"
@@ -135,7 +135,10 @@ class PhraseIndex:
                 break
             node = node.get(texts[i])
             i += 1
-        for phrase in self.generic_for(texts[start]):
+        generic = self._generic_cache.get(texts[start])
+        if generic is None:
+            generic = self.generic_for(texts[start])
+        for phrase in generic:
             end = match_texts(phrase, texts, clauses, start)
             if end != -1:
                 found.append((end, phrase))
@@ -165,6 +168,14 @@ def match_texts(phrase: Phrase, texts: list[str], clauses: list[int], start: int
     """
     clause = clauses[start]
     n = len(texts)
+    if not phrase.has_gap:
+        end = start + len(phrase.elems)
+        if end > n or clauses[end - 1] != clause:  # clause ids never decrease
+            return -1
+        for elem, word in zip(phrase.elems, texts[start:end]):
+            if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
+                return -1
+        return end
 
     def walk(elem_i: int, tok_i: int) -> int:
         if elem_i == len(phrase.elems):

@@ -62,27 +62,34 @@ def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> T
     scopes: list[int] = []
     clause = scope = 0
     after_contrast: set[int] = set()
-    for match in _TOKEN_RE.finditer(lowered):
-        kind = match.lastgroup
-        if kind == "s":
-            scope += 1
-            continue
-        if kind == "h":
-            if clauses and clauses[-1] == clause:
+    find = lowered.find
+    position = 0
+    # findall hands back plain (word, hard, soft) tuples, far cheaper per token than
+    # match objects; a word's offset is found from the end of the one before it,
+    # since what lies between two words holds no word character.
+    for piece, hard, _soft in _TOKEN_RE.findall(lowered):
+        if not piece:
+            if hard and clauses and clauses[-1] == clause:
                 clause += 1
             scope += 1
             continue
-        piece = match.group()
+        begin = find(piece, position)
+        position = finish = begin + len(piece)
         word = spelling.get(piece, piece)
         if word in contrast:
             if clauses and clauses[-1] == clause:
                 clause += 1
             scope += 1
             after_contrast.add(clause)
-        parts = split_word(word) if ("'" in word or " " in word) else (word,)
-        begin, finish = match.span()
-        for part in parts:
-            texts.append(part)
+        if "'" in word or " " in word:
+            for part in split_word(word):
+                texts.append(part)
+                starts.append(begin)
+                ends.append(finish)
+                clauses.append(clause)
+                scopes.append(scope)
+        else:
+            texts.append(word)
             starts.append(begin)
             ends.append(finish)
             clauses.append(clause)
