@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from saveroute.engine.text.tokens import _QUOTES, _TOKEN_RE, tokenise
 from saveroute.policy.phrases import compile_phrase, match_texts
 
-ALPHABET = list("abcdeiklnopstu019 '%*.,!?;:-()\"\n\u2019\u2014\u00e9") + ["but ", " -- "]
+ALPHABET = list("abcdeiklnopstu019\u00e9\u00f6_ '%*.,!?;:-()\"\n\u2019\u2014\u00e9") + ["but ", " -- "]
 
 
 def reference_words(text: str) -> list[tuple[str, int, int]]:

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 
 _TOKEN_RE = re.compile(
-    r"(?P<w>[a-z]\*{2,}[a-z]*"      # masked profanity: f***, s**t
-    r"|[a-z0-9]+(?:'[a-z]+)?"      # words, with contractions kept whole
+    r"(?P<w>[^\W\d_]\*{2,}[^\W\d_]*"  # masked profanity: f***, s**t
+    r"|[^\W_]+(?:'[^\W\d_]+)?"          # words in any script (café, Valdés), contractions kept whole
     r"|%)"
     r"|(?P<h>[.!?;\n]+"            # hard boundaries
     r"|\s[-\u2013\u2014]+\s)"       # a spaced dash
