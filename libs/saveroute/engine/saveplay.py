@@ -24,9 +24,9 @@ def _owner(role: str, owner_name: str | None) -> str:
 
 def _actions(steps: list[PlayStep], case: EnrichedCase, owner_name: str | None) -> list[PlayAction]:
     start = case.now.date()
-    # Built from the validated policy: construct without re-validating (hot path).
+    # Validated construction: in pydantic v2 it is faster than model_construct (Rust vs Python).
     return [
-        PlayAction.model_construct(action=s.action, owner=_owner(s.owner, owner_name), due=start + timedelta(days=s.day),
+        PlayAction(action=s.action, owner=_owner(s.owner, owner_name), due=start + timedelta(days=s.day),
                                    purpose=s.purpose)
         for s in steps
     ]
@@ -61,11 +61,11 @@ def build_save_play(case: EnrichedCase, classification: Classification, path: Pa
         diagnosis=diagnosis,
         evidence=list(classification.evidence),
         phases=[
-            PlayPhase.model_construct(name="Stabilise", window="Week 1",
+            PlayPhase(name="Stabilise", window="Week 1",
                                       actions=_actions(template.stabilise, case, owner_name)),
-            PlayPhase.model_construct(name="Address", window="Weeks 2-4",
+            PlayPhase(name="Address", window="Weeks 2-4",
                                       actions=_actions(template.address, case, owner_name)),
-            PlayPhase.model_construct(name="Rebuild", window="Weeks 4-8",
+            PlayPhase(name="Rebuild", window="Weeks 4-8",
                                       actions=_actions(template.rebuild, case, owner_name)),
         ],
         success_criteria=[

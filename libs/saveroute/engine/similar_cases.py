@@ -10,7 +10,6 @@ the class's unseen-word value, so score_c = prior_c + |K| * unseen_c + sum of th
 deltas over the known features K.
 """
 
-import heapq
 import math
 from dataclasses import dataclass
 
@@ -35,7 +34,7 @@ class Prediction:
     def top_words(self, limit: int = 3) -> list[str]:
         """The known features that most favour the top class (computed only when shown)."""
         ranks = self.compiled.ranks[self.best]
-        top = heapq.nsmallest(limit, ((ranks[f], f) for f in self.known if f in ranks))
+        top = sorted([(ranks[f], f) for f in self.known if f in ranks])[:limit]
         return [f.replace("_", " ") for _, f in top]
 
 
@@ -58,6 +57,24 @@ class _Compiled:
             {f: r for r, f in enumerate(sorted(table, key=lambda f: (-table[f], f))[:400])} for table in lifts
         ]
         self.bigram_starts = frozenset(f.split("_", 1)[0] for f in model.features if "_" in f)
+        # first word -> the second words the model knows after it: a bigram's string is
+        # built only when the model has it
+        following: dict[str, set[str]] = {}
+        for f in model.features:
+            if "_" in f:
+                first, second = f.split("_", 1)
+                following.setdefault(first, set()).add(second)
+        self.following = {first: frozenset(seconds) for first, seconds in following.items()}
+
+    def known_features(self, words: list[str]) -> list[str]:
+        """The unigrams and bigrams of `words` the model has, sorted (deterministic)."""
+        vectors, following = self.vectors, self.following
+        known = {w for w in words if w in vectors}
+        for a, b in zip(words, words[1:]):
+            seconds = following.get(a)
+            if seconds is not None and b in seconds:
+                known.add(f"{a}_{b}")
+        return sorted(known)
 
 
 _compiled: PerObject[CauseModel, _Compiled] = PerObject(_Compiled)
@@ -66,13 +83,12 @@ _compiled: PerObject[CauseModel, _Compiled] = PerObject(_Compiled)
 def predict(model: CauseModel, words: list[str]) -> Prediction | None:
     compiled = _compiled(model)
     vectors = compiled.vectors
-    known = [f for f in features(words, compiled.bigram_starts) if f in vectors]
+    known = compiled.known_features(words)
     if not known:
         return None
-    known.sort()  # deterministic order whatever the set's iteration order
     n = len(known)
-    columns = zip(*(vectors[f] for f in known))
-    scores = [p + n * u + sum(col) for p, u, col in zip(compiled.prior, compiled.unseen, columns)]
+    sums = map(sum, zip(*map(vectors.__getitem__, known)))  # per class, in C
+    scores = [p + n * u + total for p, u, total in zip(compiled.prior, compiled.unseen, sums)]
     peak = max(scores)
     exps = [math.exp(x - peak) for x in scores]
     total = sum(exps)

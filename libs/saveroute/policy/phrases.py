@@ -98,7 +98,7 @@ class PhraseIndex:
     by_prefix: dict[str, list[Phrase]] = field(default_factory=dict)
     prefix_lengths: set[int] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
-    _generic_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)
+    generic_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # word -> generic_for(word)
 
     def add(self, phrase: Phrase) -> None:
         for elem in phrase.elems:
@@ -135,7 +135,7 @@ class PhraseIndex:
                 break
             node = node.get(texts[i])
             i += 1
-        generic = self._generic_cache.get(texts[start])
+        generic = self.generic_cache.get(texts[start])
         if generic is None:
             generic = self.generic_for(texts[start])
         for phrase in generic:
@@ -146,15 +146,15 @@ class PhraseIndex:
 
     def generic_for(self, word: str) -> tuple[Phrase, ...]:
         """Wildcard, prefix and gap phrases that can start at `word` (memoised per word)."""
-        cached = self._generic_cache.get(word)
+        cached = self.generic_cache.get(word)
         if cached is None:
             phrases = list(self.by_word.get(word, ()))
             for length in sorted(self.prefix_lengths):
                 if len(word) >= length:
                     phrases.extend(self.by_prefix.get(word[:length], ()))
             cached = tuple(phrases)
-            if len(self._generic_cache) < 100_000:
-                self._generic_cache[word] = cached
+            if len(self.generic_cache) < 100_000:
+                self.generic_cache[word] = cached
         return cached
 
     def vocabulary(self) -> set[str]:

@@ -92,10 +92,15 @@ class CueMatcher:
         cues: list[tuple[int, int, Cue]] = []
         matches_at = self.index.matches_at
         trie, generic_for = self.index.trie, self.index.generic_for
+        generic_cache = self.index.generic_cache
         free_from = 0
         for i, word in enumerate(texts):
-            if word not in trie and not generic_for(word):
-                continue  # most words start no phrase: skip the call
+            if word not in trie:
+                generic = generic_cache.get(word)
+                if generic is None:
+                    generic = generic_for(word)
+                if not generic:
+                    continue  # most words start no phrase: skip the call
             found = matches_at(texts, clauses, i)
             if not found:
                 continue
