@@ -60,3 +60,21 @@ def test_explain_prints_markdown_decision_and_play():
 def test_explain_unknown_id():
     result = CliRunner().invoke(cli, ["explain", str(DEV_SET), "--id", "nope"])
     assert result.exit_code == 1 and "no scenario" in result.output
+
+
+def test_route_skips_only_the_save_play_the_contract_line_does_not_carry():
+    from saveroute.engine import decide
+    from saveroute.models import Scenario
+    from saveroute.policy import load_policy
+    from tests.support.engine_data import DEV_SET, load_jsonl
+
+    policy = load_policy()
+    played = 0
+    for row in load_jsonl(DEV_SET):
+        scenario = Scenario.model_validate(row)
+        full, lean = decide(scenario, policy), decide(scenario, policy, with_save_play=False)
+        assert lean.save_play is None
+        assert lean.to_contract() == full.to_contract()
+        assert lean.model_copy(update={"save_play": full.save_play}) == full
+        played += full.save_play is not None
+    assert played > 0

@@ -24,7 +24,8 @@ def route(input_path: str, output_path: str, policy_path: str | None) -> None:
                 failed += 1
                 write_line(out, item.to_contract())
             else:
-                write_line(out, decide(item, policy).to_contract())
+                # the contract line carries no save play: don't build one (`explain` shows it)
+                write_line(out, decide(item, policy, with_save_play=False).to_contract())
     if failed:
         click.echo(f"{failed} scenario(s) could not be decided; see the error lines", err=True)
         sys.exit(1)

@@ -8,9 +8,11 @@ from saveroute.models import ApprovalTask, Decision, Scenario
 from saveroute.policy.schema import Policy
 
 
-def decide(scenario: Scenario, policy: Policy, case_id: str | None = None) -> Decision:
+def decide(scenario: Scenario, policy: Policy, case_id: str | None = None, *, with_save_play: bool = True) -> Decision:
+    """Enrich, classify, route. `with_save_play=False` leaves `save_play` empty for
+    callers that write only the contract line, which does not carry the play."""
     case = enrich(scenario, policy, case_id)
-    return route(case, classify(case, policy), policy)
+    return route(case, classify(case, policy), policy, with_save_play=with_save_play)
 
 
 def approval_task_for(decision: Decision, revision: int = 1) -> ApprovalTask:

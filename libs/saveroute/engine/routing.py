@@ -28,7 +28,7 @@ def _path_words(rule: str, path: Path) -> str:
     return _PATH_WORDS.get(rule, f"save path for the cause: {path.value.replace('_', ' ')}")
 
 
-def route(case: EnrichedCase, classification: Classification, policy: Policy) -> Decision:
+def route(case: EnrichedCase, classification: Classification, policy: Policy, *, with_save_play: bool = True) -> Decision:
     trigger = case.signal
     case = with_effective_signal(case)
     issues = evidence_issues(case, classification)
@@ -69,6 +69,6 @@ def route(case: EnrichedCase, classification: Classification, policy: Policy) ->
         currency=account.currency if account else None,
         gross_margin_pct=account.gross_margin_pct if account else None,
         account_name=account.name if account else None,
-        save_play=build_save_play(case, classification, path, policy),
+        save_play=build_save_play(case, classification, path, policy) if with_save_play else None,
         classification=classification,
     )
