@@ -18,6 +18,16 @@ _TOKEN_RE = re.compile(
     r"|(?P<s>[,:()\[\]\"])"         # soft boundaries
 )
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
+_QUOTE_CHARS = ("\u2019", "\u2018", "`", "\u201c", "\u201d")
+
+
+def _normalise_quotes(text: str) -> str:
+    """Curly quotes and backticks as plain ones (one-for-one, so offsets hold).
+    str.translate with a mapping walks every character in Python-level steps; most
+    texts have none of these characters, and a `in` test per character is C-fast."""
+    if any(q in text for q in _QUOTE_CHARS):
+        return text.translate(_QUOTES)
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +64,7 @@ def split_word(word: str) -> list[str]:
 
 
 def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> Tokenised:
-    lowered = text.translate(_QUOTES).lower()
+    lowered = _normalise_quotes(text).lower()
     texts: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
