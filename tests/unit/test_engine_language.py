@@ -92,3 +92,12 @@ def test_no_words_falls_back_to_account_evidence():
     assert d.cause.value == "relationship"
     nothing = decision(None, signal={"source": "crm", "kind": "churn_risk"})
     assert nothing.cause.value == "unclear" and nothing.path.value == "human_review"
+
+
+def test_accented_words_match_the_lexicon_spelling():
+    """'café' is read as the lexicon's 'cafe'; words the lexicon itself spells with accents stay."""
+    from saveroute.engine.text.matcher import matcher_for
+
+    assert matcher_for(POLICY).tokens("Café Noël, Preiserhöhung").texts == ["cafe", "noël", "preiserhöhung"]
+    d = decision("We're closing the café at the end of March, my partner and I are retiring.")
+    assert d.cause.value == "customer_change" and d.path.value == "clean_exit"

@@ -8,6 +8,7 @@ focus ("the real problem is"), after a contrast ("but ..."), or conceded
 ("sure, it's pricey, but ...").
 """
 
+import unicodedata
 from dataclasses import dataclass
 from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.fuzzy import TypoCorrector
@@ -80,7 +81,15 @@ class CueMatcher:
         correct, known, shortest = self.typos.correct, self.typos.vocabulary, self.typos.min_length
         texts = tok.texts
         for i, word in enumerate(texts):
-            if word not in known and len(word) >= shortest:
+            if word in known:
+                continue
+            if not word.isascii():
+                # "café", "naïve": the lexicon's unaccented spelling, when that is the word it knows
+                folded = _fold_accents(word)
+                if folded in known:
+                    texts[i] = folded
+                    continue
+            if len(word) >= shortest:
                 texts[i] = correct(word)
         return tok
 
@@ -157,6 +166,10 @@ class CueMatcher:
             hits.append(Hit(cue, start, end, first_clause, negated, emphasis, surface,
                             first_clause in conditional_clauses))
         return TextAnalysis(tuple(hits), tuple(markers), tuple(texts))
+
+
+def _fold_accents(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 # One matcher per policy object (policies are immutable once loaded).
