@@ -101,3 +101,90 @@ def test_accented_words_match_the_lexicon_spelling():
     assert matcher_for(POLICY).tokens("Café Noël, Preiserhöhung").texts == ["cafe", "noël", "preiserhöhung"]
     d = decision("We're closing the café at the end of March, my partner and I are retiring.")
     assert d.cause.value == "customer_change" and d.path.value == "clean_exit"
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        # a group-wide platform consolidation after a takeover is the customer changing
+        ("Since the takeover, head office wants one system across all sites and has told each branch to justify its software.",
+         "customer_change"),
+        ("Kami dah merge dengan group lain, management baru nak review semua vendor.", "customer_change"),
+        # losing a big contract and letting people go is downsizing, not a value gap
+        ("we lost the hospital catering contract so we had to let 12 staff go, need fewer seats", "customer_change"),
+        ("Hilang kontrak besar bulan lepas, terpaksa buang pekerja. Nak kurangkan user.", "customer_change"),
+        # a franchisor's levy and a savings drive while usage grows is a price problem
+        ("Usage is up and the staff love the app, but head office put up the royalty fees so every store must find savings.",
+         "commercial"),
+        ("kos naik, kena jimat. boleh bagi diskaun sikit?", "commercial"),
+        # a competitor tried side by side and preferred, even when cheaper is denied
+        ("Not about money. We ran Routemaster alongside you for six weeks and their scheduling screen is just better.",
+         "competitive"),
+        ("we've moved our client bookings to SlotHero, please close the account", "competitive"),
+        # a system that freezes under load is a product fault, not a service failure
+        ("the till freezes every friday night during the dinner rush, we lose orders", "product_fit"),
+        ("sistem selalu hang masa peak, order sangkut", "product_fit"),
+        # a temporary hold until something on the customer's side is back
+        ("I'm stepping back from the business for at least four months after my surgery; please hold the account.",
+         "timing"),
+        ("we won't be needing it till the new kitchen opens in spring", "timing"),
+        # never adopted: the team still runs on paper
+        ("Coaches still do the rosters on a whiteboard, we never really got it off the ground.", "value"),
+        # the product's own limits: one location only
+        ("Your stock module only supports one warehouse and we need multi location stock by January.", "product_fit"),
+    ],
+)
+def test_general_situations(text, cause):
+    assert decision(text).cause.value == cause
+
+
+def test_formal_competitor_quote_with_move_or_match_is_competitive():
+    d = decision("We have a formal quote from Parcelio that comes in well below what we pay you. Match it or we move "
+                 "in the new year.", signal={"kind": "price_concession_request", "requested_discount_pct": 20})
+    assert d.cause.value == "competitive" and d.path.value == "competitive_defense"
+
+
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        ("We have retained Hollis Grant LLP regarding the master services agreement; direct all correspondence to them.",
+         ["legal"]),
+        ("Following the outages we are reviewing the contract with our solicitors and reserve our rights.", ["legal"]),
+        ("Termination for cause is on the table after three missed SLAs.", ["legal"]),
+        # a lawyer mentioned as a customer's line of business is not a threat
+        ("We're a two-partner law practice and the software is too expensive for us.", []),
+    ],
+)
+def test_legal_wording(text, flags):
+    assert [s.value for s in decision(text).sensitive] == flags
+
+
+def test_disagreeing_with_a_price_is_not_denying_it():
+    """'never agreed to the new price' disputes the price; the negation belongs to the agreeing."""
+    d = decision("We never agreed to the new per-user price and will cancel if it stands.")
+    assert d.cause.value == "commercial"
+    assert "commercial" not in [h.label for h in d.classification.cues if h.negated]
+
+
+def test_data_export_question_before_cancelling_names_no_cause():
+    d = decision("before we cancel, can we export our customer records? dont want to lose them")
+    assert d.cause.value == "unclear" and d.path.value == "human_review"
+
+
+def test_refusing_to_discuss_names_no_cause():
+    assert decision("We do not wish to discuss the renewal. Please cancel.").cause.value == "unclear"
+
+
+def test_closing_for_good_is_a_walk_away_and_not_a_temporary_closure():
+    for text in ("Shutting the bakery for good in May, the lease ends and we won't be reopening.",
+                 "Kedai tutup for good hujung bulan ni, tak buka semula."):
+        d = decision(text)
+        assert d.cause.value == "customer_change" and d.path.value == "clean_exit", text
+    temporary = decision("Closing the studio for eight weeks for a refit, we reopen in March.")
+    assert temporary.path.value != "clean_exit"
+
+
+def test_hardship_in_malay_english_goes_to_a_person():
+    d = decision("bisnes tengah susah, bank dah tarik overdraft, tak tahu boleh survive ke tak. stop dulu ya.")
+    assert d.classification.distress == "hardship" and d.path.value == "human_review"
+    assert d.cause.value == "commercial"
