@@ -14,7 +14,9 @@ from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.fuzzy import TypoCorrector
 from saveroute.policy.phrases import PhraseIndex, compile_phrase
 from saveroute.engine.text.tokens import Tokenised, tokenise
-from saveroute.policy.schema import Cue, Policy
+from saveroute.policy.schema import CAUSES, Cue, Policy
+
+_CAUSE_LABELS = frozenset(CAUSES)
 
 # marker kind -> the lexicon list that holds its phrases
 _MARKER_KINDS = {
@@ -79,7 +81,7 @@ class CueMatcher:
     def tokens(self, text: str) -> Tokenised:
         tok = tokenise(text, self.spelling, self.contrast)
         correct, known, shortest = self.typos.correct, self.typos.vocabulary, self.typos.min_length
-        texts = tok.texts
+        texts, clauses = tok.texts, tok.clauses
         for i, word in enumerate(texts):
             if word in known:
                 continue
@@ -89,7 +91,9 @@ class CueMatcher:
                 if folded in known:
                     texts[i] = folded
                     continue
-            if len(word) >= shortest:
+            if len(word) >= shortest and not (
+                i and clauses[i] == clauses[i - 1] and text[tok.starts[i]:tok.ends[i]].istitle()
+            ):  # a capitalised word inside a sentence is a name ("Salmah"), not a typo of "salah"
                 texts[i] = correct(word)
         return tok
 
@@ -133,8 +137,12 @@ class CueMatcher:
         texts, clauses, scopes = tok.texts, tok.clauses, tok.scopes
         markers, cue_spans = self._scan(texts, clauses, scopes)
         questions = [m for m in markers if m.kind == "question"]
+        # a negation word that is part of a cause cue ("never logged in", "no response") is
+        # that cue's own meaning, not a denial of the next cue ("... and nobody owns it")
+        owned = [(s, e) for s, e, cue in cue_spans if cue.label in _CAUSE_LABELS]
         negators = [m for m in markers if m.kind == "negator"
-                    and not any(q.start <= m.start and m.end <= q.end for q in questions)]
+                    and not any(q.start <= m.start and m.end <= q.end for q in questions)
+                    and not any(s <= m.start and m.end <= e for s, e in owned)]
         post = [m for m in markers if m.kind == "post_negator"]
         retro_clauses = {m.clause - 1 for m in markers if m.kind == "retro_negator"}
         focus_clauses = {m.clause for m in markers if m.kind == "focus"}
