@@ -188,3 +188,43 @@ def test_hardship_in_malay_english_goes_to_a_person():
     d = decision("bisnes tengah susah, bank dah tarik overdraft, tak tahu boleh survive ke tak. stop dulu ya.")
     assert d.classification.distress == "hardship" and d.path.value == "human_review"
     assert d.cause.value == "commercial"
+
+
+def test_a_cue_that_holds_its_own_negation_does_not_deny_the_next():
+    """'never logged in' is value evidence; its 'never' does not reach on to deny 'nobody wants to own it'."""
+    d = decision("Since our sponsor retired the staff have never logged in and nobody wants to own the renewal.")
+    assert d.cause.value == "relationship"
+    assert not [h for h in d.classification.cues if h.label == "relationship" and h.negated]
+
+
+def test_a_capitalised_name_is_not_corrected_into_a_cue():
+    from saveroute.engine.text.matcher import matcher_for
+
+    words = matcher_for(POLICY).tokens("Spoke to Salmah about the renewal. Expensvie for us.").texts
+    assert "salmah" in words and "expensive" in words  # a name mid-sentence stays; a typo that opens one is fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("The ops director who picked us left for a competitor in June and her replacement hasn't been appointed.",
+         "relationship"),
+        ("Their new CFO asked for competitive bids; two vendors presented their proposals on Monday.", "competitive"),
+        ("Please assign a different CSM, the current one keeps pitching add-on modules on every call.", "relationship"),
+        ("The fit-out project finished in March and the next build starts in the autumn, so drop us to two seats "
+         "and we'll scale back up then.", "timing"),
+        ("A new headteacher started in September and is changing the business model to online-only tuition.",
+         "customer_change"),
+        ("Report exports time out whenever the date range is longer than a month.", "product_fit"),
+    ],
+)
+def test_more_general_situations(text, cause):
+    assert decision(text).cause.value == cause
+
+
+def test_a_lone_model_vote_does_not_pick_a_save_path():
+    """Words no rule reads leave the case unclear for a person; the similar-cases model only re-weighs
+    causes the rules or the account evidence support."""
+    d = decision("Following our board meeting on Thursday we have decided that we will not be continuing with you "
+                 "after the current term and would be grateful if you could confirm the final date in writing.")
+    assert d.cause.value == "unclear" and d.path.value == "human_review"
