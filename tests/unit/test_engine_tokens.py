@@ -81,3 +81,34 @@ def test_gap_phrases_still_backtrack():
     assert phrase.has_gap
     assert match_texts(phrase, texts, [0] * 5, 0) == 5
     assert match_texts(phrase, texts, [0, 0, 0, 1, 1], 0) == -1
+
+
+PHRASES = ["price*", "too expensive", "not (the|a) price", "support ... slow", "slow support", "the * price",
+           "price too", "(too|not) slow*", "support", "not the price*", "support is ... slow", "too (slow|expensive) *"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS + ["expensive", "a", "is"]), min_size=1, max_size=8),
+    st.lists(st.integers(0, 1), min_size=8, max_size=8),
+)
+def test_index_finds_exactly_what_each_phrase_matches(texts, breaks):
+    """The trie, the first-word index and the second-word filter lose no match."""
+    from saveroute.policy.phrases import PhraseIndex
+
+    clauses, clause = [], 0
+    for i in range(len(texts)):
+        clause += breaks[i] if i else 0
+        clauses.append(clause)
+    compiled = [compile_phrase(p, owner=p) for p in PHRASES]
+    assert sum(p.second is not None and not p.elems[-1].kind == "word" for p in compiled) >= 2
+    index = PhraseIndex()
+    for phrase in compiled:
+        index.add(phrase)
+    for start in range(len(texts)):
+        expected = sorted(
+            (match_texts(p, texts, clauses, start), p.source) for p in compiled
+            if p.elems[0].accepts(texts[start]) and match_texts(p, texts, clauses, start) != -1
+        )
+        found = sorted((end, p.source) for end, p in index.matches_at(texts, clauses, start))
+        assert found == expected

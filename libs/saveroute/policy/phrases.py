@@ -31,6 +31,9 @@ class Phrase:
     source: str
     owner: object                  # what the phrase belongs to (a cue, a marker kind)
     has_gap: bool = False          # gap-free phrases match with a plain loop, no backtracking
+    # the exact words the second element accepts, when it is that simple: most generic
+    # phrases are rejected on the next token without a call
+    second: frozenset[str] | None = None
 
 
 def _word_elem(text: str) -> Elem:
@@ -71,7 +74,10 @@ def compile_phrase(phrase: str, owner: object) -> Phrase:
     elems = tuple(_word_elem(part) for part in split_phrase(phrase))
     if not elems or elems[0].kind in ("any", "gap") or elems[-1].kind == "gap":
         raise ValueError(f"phrase {phrase!r} must start and end with a word")
-    return Phrase(elems, phrase, owner, any(e.kind == "gap" for e in elems))
+    second = None
+    if len(elems) >= 2 and elems[1].kind in ("word", "alt") and not elems[1].prefixes:
+        second = elems[1].words
+    return Phrase(elems, phrase, owner, any(e.kind == "gap" for e in elems), second)
 
 
 _END = ""  # trie key that marks "a phrase ends here"
@@ -138,10 +144,14 @@ class PhraseIndex:
         generic = self.generic_cache.get(texts[start])
         if generic is None:
             generic = self.generic_for(texts[start])
-        for phrase in generic:
-            end = match_texts(phrase, texts, clauses, start)
-            if end != -1:
-                found.append((end, phrase))
+        if generic:
+            following = texts[start + 1] if start + 1 < len(texts) and clauses[start + 1] == clause else None
+            for phrase in generic:
+                if phrase.second is not None and following not in phrase.second:
+                    continue
+                end = match_texts(phrase, texts, clauses, start)
+                if end != -1:
+                    found.append((end, phrase))
         return found
 
     def generic_for(self, word: str) -> tuple[Phrase, ...]:
