@@ -151,10 +151,14 @@ def drive(producer: Producer, watcher: Watcher, topic: Topic, payloads: list[tup
     return run
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_ticks(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])  # utime + stime
-    return round(ticks / os.sysconf("SC_CLK_TCK"), 1)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def cpu_seconds(pid: int) -> float:
+    return round(cpu_ticks(pid), 1)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -186,8 +190,8 @@ def main() -> None:
         try:
             print(f"starting {', '.join(s.name for s in fleet.specs)} (logs in {run_dir / 'logs'}) ...")
             fleet.start(120)
-            report = measure(args, settings, redis_server.url, fleet)
-            report["cpu_seconds"].update(broker=cpu_seconds(broker.proc.pid), redis=cpu_seconds(redis_server.proc.pid))
+            servers = {"broker": broker.proc.pid, "redis": redis_server.proc.pid, "bench": os.getpid()}
+            report = measure(args, settings, redis_server.url, fleet, servers)
         finally:
             fleet.stop()
     results = Path(args.out)
@@ -196,7 +200,17 @@ def main() -> None:
     print_table(report)
 
 
-def measure(args: argparse.Namespace, settings: RuntimeSettings, redis_url: str, fleet: Fleet) -> dict:
+def cpu_snapshot(pids: dict[str, int]) -> dict[str, float]:
+    return {name: cpu_ticks(pid) for name, pid in pids.items()}
+
+
+def cpu_ms_per_signal(before: dict[str, float], after: dict[str, float], signals: int) -> dict[str, float]:
+    """CPU each process spent during one run, in ms per signal (includes any other work it did)."""
+    return {name: round((after[name] - before[name]) * 1000 / signals, 3) for name in before}
+
+
+def measure(args: argparse.Namespace, settings: RuntimeSettings, redis_url: str, fleet: Fleet,
+            servers: dict[str, int]) -> dict:
     codec = codec_from_settings(settings)
     producer = Producer(settings.producer_config())
     offered = int(args.rate * args.rate_seconds)
@@ -209,18 +223,26 @@ def measure(args: argparse.Namespace, settings: RuntimeSettings, redis_url: str,
         return [(s.signal_id, s.account_id.encode(), codec.encode(topic, s)) for s in signals]
 
     results: dict[str, dict] = {}
+    pids = {**fleet.pids(), **servers}
+    cpu_per_signal: dict[str, dict[str, float]] = {}
     for label, topic, output in (("pipeline", SIGNALS, DECISIONS.name), ("passthrough", signal_topic(PASS_IN), PASS_OUT)):
         watcher = Watcher(settings, output)
         watcher.start()
         drive(producer, watcher, topic, payloads(topic, f"{label}-warmup", 200), None, 120)  # groups joined, caches warm
         print(f"{label}: {args.count} signals at maximum load ...")
-        results[f"{label}_max"] = drive(producer, watcher, topic, payloads(topic, f"{label}-max", args.count), None, 600).summary()
+        max_payloads = payloads(topic, f"{label}-max", args.count)
+        before = cpu_snapshot(pids)
+        results[f"{label}_max"] = drive(producer, watcher, topic, max_payloads, None, 600).summary()
+        cpu_per_signal[f"{label}_max"] = cpu_ms_per_signal(before, cpu_snapshot(pids), args.count)
         print(f"{label}: {offered} signals offered at {args.rate:.0f}/s ...")
-        results[f"{label}_offered"] = drive(producer, watcher, topic, payloads(topic, f"{label}-rate", offered), args.rate, 300).summary()
+        rate_payloads = payloads(topic, f"{label}-rate", offered)
+        before = cpu_snapshot(pids)
+        results[f"{label}_offered"] = drive(producer, watcher, topic, rate_payloads, args.rate, 300).summary()
+        cpu_per_signal[f"{label}_offered"] = cpu_ms_per_signal(before, cpu_snapshot(pids), offered)
         watcher.stopped.set()
         watcher.join()
     rss = {name: peak_rss_mb(pid) for name, pid in fleet.pids().items()}
-    cpu = {name: cpu_seconds(pid) for name, pid in fleet.pids().items()}
+    cpu = {name: cpu_seconds(pid) for name, pid in pids.items()}
     pipeline_max, pipeline_rate = results["pipeline_max"], results["pipeline_offered"]
     return {
         "benchmark": "pipeline",
@@ -229,7 +251,10 @@ def measure(args: argparse.Namespace, settings: RuntimeSettings, redis_url: str,
         "offered_rate": args.rate,
         **results,
         "peak_rss_mb": rss,
-        "cpu_seconds": cpu,  # per service over the whole run: where the 2 cores went
+        "cpu_seconds": cpu,  # per process over the whole run: where the 2 cores went
+        # per process during each run, in CPU ms per signal ("bench" is this process: the
+        # producer and the watcher, which share the same 2 cores)
+        "cpu_ms_per_signal": cpu_per_signal,
         "settings_overrides": fleet.extra_env,
         "targets": {"signals_per_second": TARGET_PER_SECOND, "p99_ms_at_offered": TARGET_P99_MS_AT_500,
                     "rss_mb": TARGET_RSS_MB},
@@ -251,6 +276,10 @@ def print_table(report: dict) -> None:
                   f"{row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f}")
     print("peak RSS MB: " + ", ".join(f"{k} {v}" for k, v in report["peak_rss_mb"].items()))
     print("CPU seconds: " + ", ".join(f"{k} {v}" for k, v in report["cpu_seconds"].items()))
+    for run, per in report["cpu_ms_per_signal"].items():
+        busy = {k: v for k, v in per.items() if v >= 0.005}
+        print(f"CPU ms/signal ({run}): " + ", ".join(f"{k} {v:.2f}" for k, v in busy.items())
+              + f"; total {sum(per.values()):.2f}")
     targets = report["meets_targets"]
     print("targets: " + ", ".join(f"{k} {'met' if ok else 'MISSED'}" for k, ok in targets.items()))
 
