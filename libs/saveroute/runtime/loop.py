@@ -1,7 +1,8 @@
 """The consume loop every stage runs: batch in, outputs delivered, keys marked, offsets committed.
 
 Order per batch, and why:
-1. consume up to `batch_size` records;
+1. take what has arrived, up to `batch_size` records, as soon as anything has (no
+   waiting for a full batch: that would add the wait to every record's latency);
 2. decode and validate (bad records become dead letters, never block the partition);
 3. ask Redis, in one round trip, which source events this stage already finished;
 4. call the stage's handler on the rest;
@@ -115,7 +116,7 @@ class StageRunner:
             log.info("stage %s consuming %s (group %s, metrics on port %s)", self.stage.name,
                      sorted(self.topics), s.group_id_for(self.stage.name), self.ops.port)
             while not self._stop.is_set():
-                messages = self.consumer.consume(s.batch_size, s.poll_timeout_s)
+                messages = self._next_batch()
                 if messages:
                     self.process(messages)
         except ShutdownDeadline:
@@ -125,6 +126,21 @@ class StageRunner:
         finally:
             self._close()
         return code
+
+    def _next_batch(self) -> list[Any]:
+        """What has arrived, up to `batch_size` records, as soon as there is anything.
+
+        `Consumer.consume(n, timeout)` waits until it has n records or the timeout has
+        passed, so at moderate load every stage would add the whole timeout to each
+        record's latency. Instead: wait (up to `poll_timeout_s`) for one record, then
+        take whatever else the client has already fetched, without waiting.
+        """
+        first = self.consumer.poll(self.settings.poll_timeout_s)
+        if first is None:
+            return []
+        if self.settings.batch_size == 1:
+            return [first]
+        return [first, *self.consumer.consume(self.settings.batch_size - 1, 0)]
 
     def _close(self) -> None:
         self.state = "stopping"
