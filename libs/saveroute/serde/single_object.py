@@ -4,7 +4,11 @@ Frame: `C3 01`, the writer schema's 8-byte CRC-64-AVRO fingerprint (little-endia
 the Avro specification says), then the schemaless Avro body. A reader finds the writer
 schema by fingerprint among every version kept in `schemas/` and reads it into the
 topic's current schema (Avro schema resolution), so data written with an old version
-still reads. Parsed schemas are cached; each message costs one fastavro write or read.
+still reads. Parsed schemas are cached. The newest version of each topic's record is
+also compiled to plain Python (`saveroute.serde.compiled`): models are written and
+bodies read through that code, about twice as fast as fastavro; anything it cannot
+handle (an older writer version, a value or body it rejects) goes through fastavro,
+which then also gives the error.
 """
 
 from io import BytesIO
@@ -14,6 +18,7 @@ from fastavro import schemaless_reader, schemaless_writer
 from fastavro.read import SchemaResolutionError
 from pydantic import BaseModel
 
+from saveroute.serde.compiled import NotCompilable, Reader, Writer, compile_schema
 from saveroute.serde.convert import from_datum
 from saveroute.serde.errors import DecodeError, body_error
 from saveroute.serde.explain import explain_resolution
@@ -86,12 +91,34 @@ class SingleObjectCodec:
     def __init__(self, catalog: SchemaCatalog | None = None) -> None:
         self._catalog = catalog or default_catalog()
         self._topics: dict[str, TopicSchema] = topic_schemas(self._catalog)
+        self._compiled: dict[str, tuple[bytes, Writer, Reader]] = {}
+        for name, entry in self._topics.items():
+            try:
+                writer, reader = compile_schema(entry.schema.schema)
+            except NotCompilable:
+                continue  # fastavro only
+            self._compiled[name] = (MAGIC + entry.schema.fingerprint, writer, reader)
 
     def encode(self, topic_name: str, model: BaseModel) -> bytes:
         entry = lookup(self._topics, topic_name)
         entry.check(model)
+        compiled = self._compiled.get(topic_name)
+        if compiled is not None:
+            header, writer, _ = compiled
+            try:
+                return writer(model, header)
+            except Exception:  # noqa: BLE001 - fastavro writes it, or says what is wrong
+                pass
         return write_frame(entry.schema, entry.plan.datum(model))
 
     def decode(self, topic_name: str, data: bytes) -> BaseModel:
         entry = lookup(self._topics, topic_name)
-        return from_datum(entry.model, read_frame(self._catalog, entry.schema, data))
+        compiled = self._compiled.get(topic_name)
+        if compiled is not None and data[:HEADER_SIZE] == compiled[0]:  # written with the newest version
+            try:
+                datum = compiled[2](data, HEADER_SIZE)
+            except Exception:  # noqa: BLE001 - a body it will not read: fastavro reads it or says why
+                datum = read_frame(self._catalog, entry.schema, data)
+        else:
+            datum = read_frame(self._catalog, entry.schema, data)
+        return from_datum(entry.model, datum)
