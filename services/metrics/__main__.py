@@ -11,7 +11,7 @@ from saveroute.policy import Policy
 from saveroute.runtime import RuntimeSettings, Stage
 from saveroute.runtime.idempotency import make_redis
 from saveroute.stack.launch import launch
-from services.metrics.handler import INPUTS, MetricsHandler, event_id
+from services.metrics.handler import INPUTS, READS, MetricsHandler, event_id
 from services.metrics.state import RedisBackend
 
 NAME = "metrics"
@@ -27,7 +27,7 @@ def build(settings: RuntimeSettings, policy: Policy) -> Stage:
     # Scrapes read through their own connections; the handler's WATCH pipeline is its own.
     scrape_backend = RedisBackend(make_redis(str(settings.redis_url)), backend.prefix, backend.ttl_s)
     REGISTRY.register(BusinessCollector(scrape_backend, vocab))
-    return Stage(NAME, INPUTS, MetricsHandler(backend, rules), event_id)
+    return Stage(NAME, INPUTS, MetricsHandler(backend, rules), event_id, READS)
 
 
 def main() -> None:

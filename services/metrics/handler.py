@@ -16,6 +16,23 @@ from saveroute.topics import APPROVAL_DECISIONS, APPROVAL_TASKS, DECISIONS, OUTC
 
 INPUTS: list[Topic] = [DECISIONS, APPROVAL_TASKS, APPROVAL_DECISIONS, OUTCOMES]
 
+# What counting (saveroute.measurement.counting and .batch) and `event_id` read of the two
+# large records, plus their fields without a default. The rest (a decision's save play,
+# classification and evidence; a task's rendered save play: most of their bytes) is
+# skipped by the runtime instead of decoded; those fields hold their defaults here.
+# tests/unit/test_metrics_reads.py counts the dev set both ways and checks they agree.
+READS: dict[str, frozenset[str]] = {
+    DECISIONS.name: frozenset({
+        "signal_id", "case_id", "account_id", "decided_at", "signal_occurred_at", "cause", "path",
+        "source", "segment", "gross_margin_pct",
+        "confidence", "approvers", "due_at", "policy_version", "kind",  # required
+    }),
+    APPROVAL_TASKS.name: frozenset({
+        "task_id", "revision", "case_id", "cause", "segment", "offer_types", "created_at", "due_at",
+        "signal_id", "account_id", "path", "confidence", "approvers", "source", "policy_version",  # required
+    }),
+}
+
 
 def event_id(_topic: Topic, value: BaseModel) -> str:
     """Each input's own id; a task revision is a new event for the same task."""

@@ -21,7 +21,7 @@ from saveroute import topics
 from saveroute.engine import approval_task_for, classify, enrich, route
 from saveroute.models import ClassifiedCase, Decision, Signal
 from saveroute.serde import DecodeError, make_codec
-from saveroute.serde.compiled import compile_schema
+from saveroute.serde.compiled import compile_projection, compile_schema
 from saveroute.serde.single_object import HEADER_SIZE, read_frame, write_frame
 
 CODEC = make_codec()
@@ -133,3 +133,31 @@ def test_a_value_the_schema_cannot_carry_fails_as_fastavro_says():
     with pytest.raises(Exception) as slow:
         fastavro_bytes(topics.DECISIONS.name, broken)
     assert type(fast.value) is type(slow.value) and str(fast.value) == str(slow.value)
+
+
+def test_projection_reads_only_the_named_fields():
+    decisions = [m for name, m in RECORDS if name == topics.DECISIONS.name]
+    fields = frozenset({"signal_id", "case_id", "account_id", "decided_at", "cause", "confidence", "path",
+                        "approvers", "due_at", "policy_version", "source", "kind", "segment"})
+    for decision in decisions:
+        data = CODEC.encode(topics.DECISIONS.name, decision)
+        projected = CODEC.decode(topics.DECISIONS.name, data, fields)
+        defaults = Decision.model_validate({k: getattr(decision, k) for k in fields})
+        assert projected == defaults
+        assert projected.model_dump(include=set(fields)) == decision.model_dump(include=set(fields))
+    # A body that is not the newest version reads through fastavro, then is projected the same way.
+    old = next(v for v in CODEC._catalog.versions("Decision") if v is not TABLE[topics.DECISIONS.name].schema)  # noqa: SLF001
+    buf = BytesIO()
+    schemaless_writer(buf, old.parsed, {k: v for k, v in TABLE[topics.DECISIONS.name].plan.datum(decisions[0]).items()
+                                        if k in {f["name"] for f in old.schema["fields"]}})
+    data = b"\xc3\x01" + old.fingerprint + buf.getvalue()
+    assert CODEC.decode(topics.DECISIONS.name, data, fields) == Decision.model_validate(
+        {k: getattr(decisions[0], k) for k in fields})
+
+
+def test_a_projection_must_keep_required_fields_and_name_real_ones():
+    data = CODEC.encode(topics.DECISIONS.name, next(m for name, m in RECORDS if name == topics.DECISIONS.name))
+    with pytest.raises(ValueError, match="required"):
+        CODEC.decode(topics.DECISIONS.name, data, frozenset({"signal_id"}))
+    with pytest.raises(ValueError, match="no field"):
+        compile_projection(TABLE[topics.DECISIONS.name].schema.schema, frozenset({"nope"}))

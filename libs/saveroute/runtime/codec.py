@@ -37,8 +37,10 @@ class TopicCodec:
     def encode(self, topic: Topic, model: BaseModel) -> bytes:
         return self.codec.encode(codec_name(topic), model)
 
-    def decode(self, topic: Topic, data: bytes) -> BaseModel:
-        return self.codec.decode(codec_name(topic), data)
+    def decode(self, topic: Topic, data: bytes, fields: frozenset[str] | None = None) -> BaseModel:
+        if fields is None:
+            return self.codec.decode(codec_name(topic), data)
+        return self.codec.decode(codec_name(topic), data, fields)
 
 
 def codec_from_settings(settings: RuntimeSettings) -> TopicCodec:

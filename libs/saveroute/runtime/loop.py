@@ -49,6 +49,8 @@ from saveroute.runtime.health import OpsServer
 from saveroute.runtime.idempotency import IdempotencyStore, make_redis
 from saveroute.runtime.messages import Err, Result, Stage
 from saveroute.runtime.metrics import StageMetrics
+from saveroute.serde.convert import check_projection
+from saveroute.topics import Topic
 
 log = logging.getLogger("saveroute.runtime")
 T = TypeVar("T")
@@ -71,6 +73,7 @@ class StageRunner:
         self.store = IdempotencyStore(self.redis, settings.idempotency_key_prefix, settings.idempotency_ttl_s)
         self.metrics = StageMetrics(stage.name)
         self.topics = {t.name: t for t in stage.inputs}
+        self._decode = self._decoder(stage)
         self.state = "starting"  # -> joining <-> assigned -> stopping -> stopped
         self.assigned: set[TP] = set()
         self.revoked: set[TP] = set()  # revoked or lost while the current batch is in hand
@@ -81,6 +84,20 @@ class StageRunner:
         self.consumer: Consumer | None = None
         self.producer: Producer | None = None
         self.ops: OpsServer | None = None
+
+    def _decoder(self, stage: Stage) -> Callable[[Topic, bytes], Any]:
+        """The codec's decode, reading only the fields the stage reads where it says so."""
+        reads = stage.reads
+        if not reads:
+            return self.codec.decode
+        for name, fields in reads.items():
+            if name not in self.topics:
+                raise ValueError(f"stage {stage.name}: reads names {name}, which is not one of its inputs")
+            check_projection(self.topics[name].model, fields)  # a bad projection stops the start
+
+        def decode(topic: Topic, data: bytes) -> Any:
+            return self.codec.decode(topic, data, reads.get(topic.name))
+        return decode
 
     # --- lifecycle -------------------------------------------------------------
     def request_stop(self) -> None:
@@ -200,7 +217,7 @@ class StageRunner:
             self.metrics.consumed(topic, count)
 
         decoded = self._retry(lambda: [
-            decode_record(r, self.topics[r.topic], self.codec.decode, self.stage.event_id) for r in records
+            decode_record(r, self.topics[r.topic], self._decode, self.stage.event_id) for r in records
         ])
         done = self._retry(lambda: self.store.done_among(self.stage.name, [idempotency_id(d) for d in decoded]))
         fresh, duplicates = split_fresh(decoded, done)

@@ -63,3 +63,8 @@ class Stage:
     inputs: list[Topic]
     handle_batch: BatchHandler
     event_id: EventIdOf
+    # Per input topic name, the only top-level fields the handler and `event_id` read;
+    # the runtime skips the others instead of decoding them and they hold the model's
+    # defaults. Every field without a default must be listed. Topics not named here
+    # are decoded whole.
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)

@@ -1,7 +1,7 @@
 """One interface for turning a topic's models into bytes and back, whatever the framing.
 
 Services and the consumer runtime only ever call `encode(topic, model)` and
-`decode(topic, data)`; configuration picks the framing. Without a Schema Registry URL
+`decode(topic, data[, fields])`; configuration picks the framing. Without a Schema Registry URL
 it is Avro single-object encoding (registry-free, the default); with one it is the
 Confluent wire format. Decoding raises `DecodeError` for bytes that can never decode.
 """
@@ -17,7 +17,11 @@ from saveroute.serde.schemas import SchemaCatalog
 class Codec(Protocol):
     def encode(self, topic_name: str, model: BaseModel) -> bytes: ...
 
-    def decode(self, topic_name: str, data: bytes) -> BaseModel: ...
+    def decode(self, topic_name: str, data: bytes, fields: frozenset[str] | None = None) -> BaseModel:
+        """The record in `data`. With `fields`, only those top-level fields are read and
+        every other field holds its model default: for a consumer that reads a few fields
+        of a large record (every field without a default must be among them)."""
+        ...
 
 
 def make_codec(

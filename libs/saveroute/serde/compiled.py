@@ -273,14 +273,17 @@ class _Gen:
     # The common cases (a one-byte length, count or index) are read inline; anything
     # longer goes through a helper. A read past the end leaves `pos` beyond the body,
     # which the final length check (or the next index) turns into an error.
-    def reader(self, record: dict[str, Any]) -> str:
-        name = self.fn_name("r_", record)
+    def reader(self, record: dict[str, Any], fields: frozenset[str] | None = None) -> str:
+        name = self.fn_name("r_", record) if fields is None else "read_projected"
         if name in self.done_r:
             return name
         self.done_r.add(name)
         body: list[str] = []
         items = []
         for f in record["fields"]:
+            if fields is not None and f["name"] not in fields:
+                body += self.skip_value(f["type"])
+                continue
             v = self.var("v")
             body += self.read_value(f["type"], v)
             items.append(f"{f['name']!r}: {v}")
@@ -356,6 +359,56 @@ class _Gen:
                     f"    {target} = {value}", f"    pos = {end}", "else:", f"    {target}, pos = {helper}(buf, pos)"]
         raise NotCompilable(f"type {kind!r}")
 
+    # --- skipping: a value read past, nothing built (projected reads) --------------------
+    def skipper(self, record: dict[str, Any]) -> str:
+        name = self.fn_name("s_", record)
+        if name in self.done_r:
+            return name
+        self.done_r.add(name)
+        body: list[str] = []
+        for f in record["fields"]:
+            body += self.skip_value(f["type"])
+        self.lines += [f"def {name}(buf, pos):", *("    " + line for line in body), "    return pos", ""]
+        return name
+
+    def skip_value(self, schema: Any) -> list[str]:
+        schema = self.resolve(schema)
+        if isinstance(schema, list):
+            other = [i for i, b in enumerate(schema) if b != "null"]
+            if len(schema) != 2 or len(other) != 1:
+                raise NotCompilable(f"union {schema!r:.80}: only optional unions are compiled")
+            u = self.var("u")
+            return [f"{u} = buf[pos]", "pos += 1", f"if {u} == {other[0] << 1}:",
+                    *("    " + line for line in self.skip_value(schema[other[0]]) or ["pass"]),
+                    f"elif {u} != {(1 - other[0]) << 1}:", "    raise BodyError('union index out of range')"]
+        kind = schema if isinstance(schema, str) else schema.get("type")
+        if kind == "null":
+            return []
+        if kind == "boolean":
+            return ["pos += 1"]
+        if kind in ("int", "long", "enum"):
+            return self.read_long(self.var("n"))
+        if kind == "double":
+            return ["pos += 8"]
+        if kind == "float":
+            return ["pos += 4"]
+        if kind in ("string", "bytes"):
+            n = self.var("n")
+            return [*self.read_long(n), f"if {n} < 0: raise BodyError('negative length')", f"pos += {n}"]
+        if kind == "record":
+            return [f"pos = {self.skipper(schema)}(buf, pos)"]
+        if kind in ("array", "map"):
+            n, size = self.var("n"), self.var("size")
+            item = self.skip_value(schema["items"]) if kind == "array" else [
+                *self.skip_value("string"), *self.skip_value(schema["values"])]
+            return [*self.read_long(n), f"while {n}:", f"    if {n} < 0:",
+                    *("        " + line for line in self.read_long(size)),
+                    f"        if {size} < 0: raise BodyError('negative block size')",
+                    f"        pos += {size}", "    else:", f"        for _ in range({n}):",
+                    *("            " + line for line in item or ["pass"]),
+                    *("    " + line for line in self.read_long(n))]
+        raise NotCompilable(f"type {kind!r}")
+
     def read_union(self, branches: list[Any], target: str) -> list[str]:
         other = [i for i, b in enumerate(branches) if b != "null"]
         if len(branches) != 2 or len(other) != 1:
@@ -387,6 +440,23 @@ def compile_schema(schema: dict[str, Any]) -> tuple[Writer, Reader]:
         "    return d",
     ])
     return namespace["write"], namespace["read"]
+
+
+def compile_projection(schema: dict[str, Any], fields: frozenset[str]) -> Reader:
+    """read(data, offset) -> the datum with only `fields` of the top-level record; the
+    other fields are skipped over (checked for length, never built)."""
+    unknown = fields - {f["name"] for f in schema.get("fields", ())}
+    if unknown:
+        raise ValueError(f"{schema.get('name')} has no field(s) {sorted(unknown)}")
+    gen = _start(schema)
+    top = gen.reader(schema, fields)
+    namespace = _build(gen, schema, [
+        "def read(buf, pos):",
+        f"    d, pos = {top}(buf, pos)",
+        "    if pos != len(buf): raise BodyError(f'{len(buf) - pos} byte(s) left over')",
+        "    return d",
+    ])
+    return namespace["read"]
 
 
 def _start(schema: dict[str, Any]) -> _Gen:

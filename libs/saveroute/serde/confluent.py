@@ -26,7 +26,7 @@ from fastavro import parse_schema
 from fastavro.read import SchemaResolutionError
 from pydantic import BaseModel
 
-from saveroute.serde.convert import from_datum
+from saveroute.serde.convert import check_projection, from_datum, project
 from saveroute.serde.errors import DecodeError, body_error
 from saveroute.serde.explain import explain_resolution
 from saveroute.serde.schemas import SchemaCatalog, default_catalog
@@ -75,8 +75,10 @@ class ConfluentCodec:
         except SchemaRegistryError as exc:
             raise SchemaRegistryUnavailable(f"cannot register {entry.schema.name} for {topic_name}: {exc}") from exc
 
-    def decode(self, topic_name: str, data: bytes) -> BaseModel:
+    def decode(self, topic_name: str, data: bytes, fields: frozenset[str] | None = None) -> BaseModel:
         entry = lookup(self._topics, topic_name)
+        if fields is not None:
+            check_projection(entry.model, fields)
         deserializer = self._deserializers.get(topic_name)
         if deserializer is None:
             deserializer = AvroDeserializer(
@@ -98,7 +100,7 @@ class ConfluentCodec:
             ) from exc
         except _BODY_ERRORS as exc:
             raise body_error(entry.schema.name, exc) from exc
-        return from_datum(entry.model, datum)
+        return from_datum(entry.model, project(datum, fields))
 
     def _explain(self, entry: TopicSchema, data: bytes) -> DecodeError | None:
         """Name the field a resolution failure is about (classic framing: 0, 4-byte id, body)."""

@@ -42,6 +42,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def check_projection(model_type: type[BaseModel], fields: frozenset[str]) -> None:
+    """A projection must name real fields and keep every field that has no default."""
+    unknown = fields - set(model_type.model_fields)
+    if unknown:
+        raise ValueError(f"{model_type.__name__} has no field(s) {sorted(unknown)}")
+    required = {name for name, info in model_type.model_fields.items() if info.is_required()}
+    if required - fields:
+        raise ValueError(f"a projection of {model_type.__name__} must keep its required field(s) "
+                         f"{sorted(required - fields)}")
+
+
+def project(datum: dict[str, Any], fields: frozenset[str] | None) -> dict[str, Any]:
+    """`datum` with only `fields` (all of it for None): the model's defaults fill the rest."""
+    if fields is None or len(datum) <= len(fields):
+        return datum
+    return {k: v for k, v in datum.items() if k in fields}
+
+
 def from_datum(model_type: type[M], datum: Mapping[str, Any]) -> M:
     """The model a decoded datum describes; a `DecodeError` names the first invalid field."""
     try:

@@ -18,8 +18,8 @@ from fastavro import schemaless_reader, schemaless_writer
 from fastavro.read import SchemaResolutionError
 from pydantic import BaseModel
 
-from saveroute.serde.compiled import NotCompilable, Reader, Writer, compile_schema
-from saveroute.serde.convert import from_datum
+from saveroute.serde.compiled import NotCompilable, Reader, Writer, compile_projection, compile_schema
+from saveroute.serde.convert import check_projection, from_datum, project
 from saveroute.serde.errors import DecodeError, body_error
 from saveroute.serde.explain import explain_resolution
 from saveroute.serde.schemas import SchemaCatalog, SchemaVersion, default_catalog
@@ -92,6 +92,7 @@ class SingleObjectCodec:
         self._catalog = catalog or default_catalog()
         self._topics: dict[str, TopicSchema] = topic_schemas(self._catalog)
         self._compiled: dict[str, tuple[bytes, Writer, Reader]] = {}
+        self._projections: dict[tuple[str, frozenset[str]], Reader] = {}
         for name, entry in self._topics.items():
             try:
                 writer, reader = compile_schema(entry.schema.schema)
@@ -111,14 +112,25 @@ class SingleObjectCodec:
                 pass
         return write_frame(entry.schema, entry.plan.datum(model))
 
-    def decode(self, topic_name: str, data: bytes) -> BaseModel:
+    def decode(self, topic_name: str, data: bytes, fields: frozenset[str] | None = None) -> BaseModel:
         entry = lookup(self._topics, topic_name)
         compiled = self._compiled.get(topic_name)
         if compiled is not None and data[:HEADER_SIZE] == compiled[0]:  # written with the newest version
+            reader = compiled[2] if fields is None else self._projection(topic_name, entry, fields)
             try:
-                datum = compiled[2](data, HEADER_SIZE)
+                datum = reader(data, HEADER_SIZE)
             except Exception:  # noqa: BLE001 - a body it will not read: fastavro reads it or says why
                 datum = read_frame(self._catalog, entry.schema, data)
         else:
+            if fields is not None:
+                check_projection(entry.model, fields)
             datum = read_frame(self._catalog, entry.schema, data)
-        return from_datum(entry.model, datum)
+        return from_datum(entry.model, project(datum, fields))
+
+    def _projection(self, topic_name: str, entry: TopicSchema, fields: frozenset[str]) -> Reader:
+        reader = self._projections.get((topic_name, fields))
+        if reader is None:
+            check_projection(entry.model, fields)
+            reader = compile_projection(entry.schema.schema, fields)
+            self._projections[(topic_name, fields)] = reader
+        return reader
