@@ -122,7 +122,14 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
         add("commercial", weights.discount_requested, "classify.evidence.discount_requested",
             f"{signal.requested_discount_pct:g}% discount requested")
     if ev.champion_departed:
-        add("relationship", weights.champion_departed, "classify.evidence.champion_departed", "champion departed")
+        # A new owner or leadership that the words name firmly, with nothing said about the
+        # relationship: the departed champion is part of that change, not a relationship gap.
+        if (reading.scores["customer_change"] >= shifts.contradiction_min_text_score
+                and reading.scores["relationship"] <= 0):
+            add("customer_change", weights.champion_departed, "classify.evidence.champion_departed_in_change",
+                "champion departed with the change the customer describes")
+        else:
+            add("relationship", weights.champion_departed, "classify.evidence.champion_departed", "champion departed")
     if ev.sla_breaches_90d:
         amount = weights.sla_breaches + weights.sla_breach_each_extra * min(ev.sla_breaches_90d - 1, 2)
         add("service", amount, "classify.evidence.sla_breaches", f"{ev.sla_breaches_90d} SLA-breached tickets")
