@@ -228,3 +228,105 @@ def test_a_lone_model_vote_does_not_pick_a_save_path():
     d = decision("Following our board meeting on Thursday we have decided that we will not be continuing with you "
                  "after the current term and would be grateful if you could confirm the final date in writing.")
     assert d.cause.value == "unclear" and d.path.value == "human_review"
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # a card issuer or bank asked to look into or pull back a charge is a chargeback in the making
+        ("We've raised the last three charges with our credit card provider. Do not take any more money from this card.",
+         "billing_dispute"),
+        ("Kami dah minta bank reverse bayaran bulan lepas. Jangan potong duit lagi.", "billing_dispute"),
+        ("finance will reverse the charges this week, cancel everything", "billing_dispute"),
+        # deletion asked for without the word "delete"
+        ("close the account and get rid of everything you store about us", "data_deletion"),
+        ("Please purge all of our customer records from your systems and confirm when done.", "data_deletion"),
+        ("Tolong padamkan semua data pelanggan kami, ikut PDPA.", "data_deletion"),
+        # fury without the usual swear words, masked profanity, Malay swearing
+        ("I am done being polite. THREE weeks and NOTHING. Don't ever call me again.", "angry"),
+        ("what a f***ing shambles", "angry"),
+        ("sistem bodo ni asyik hang, celaka betul", "angry"),
+    ],
+)
+def test_indirect_sensitive_wording(text, flag):
+    d = decision(text)
+    assert flag in [s.value for s in d.sensitive] and d.path.value == "staff_escalation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No chargeback, no drama, just cancel at the end of the month.",
+        "We moved banks so please take future payments from the new card.",
+        "Let me be clear about the timeline: we close the books in June.",
+        "Before we go, can we export our client list as a csv?",
+    ],
+)
+def test_near_misses_are_not_sensitive(text):
+    assert decision(text).sensitive == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("Two weeks into a pilot of RotaBee at our Leeds site, it does the shift swaps automatically.", "competitive"),
+        ("Boss dah sign dengan Kedaipro, bulan depan kita stop.", "competitive"),
+        ("Their commission is 8% against your 12% and the owners like their app.", "competitive"),
+        ("The practice was sold to a new owner who wants to run it with her own systems.", "customer_change"),
+        ("Syarikat dah tukar strategi, team marketing dah dibubarkan.", "customer_change"),
+        ("New management has changed direction and wound down the events team entirely.", "customer_change"),
+        ("We've hit the 50 user cap and are sharing logins across the branches to get round it.", "product_fit"),
+        ("The plan only allows three locations and we just opened our fifth.", "product_fit"),
+        ("Third account manager in a year and none of them knows our setup.", "relationship"),
+        ("Since Priya was promoted to the regional role her replacement hasn't once returned our calls.", "relationship"),
+        ("She wouldn't say why they're leaving, only that they're still working it out.", "unclear"),
+        ("before we leave how do we get our invoices and customer list out?", "unclear"),
+    ],
+)
+def test_holdout7_situations_in_new_words(text, cause):
+    assert decision(text).cause.value == cause
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The booking confirmation emails stopped sending yesterday, the log says pending.",
+        "Reminder tak sampai kat customer sejak semalam, log tulis queued je.",
+        "Password reset links expire straight away instead of after an hour like the setting says.",
+        "the report totals vanished after the update, happened twice now",
+    ],
+)
+def test_a_specific_malfunction_raised_at_the_helpdesk_is_a_support_task(text):
+    d = decision(text, signal={"source": "helpdesk"})
+    assert d.cause.value == "product_fit" and d.path.value == "support_task"
+
+
+def test_retiring_with_nobody_to_take_it_on_is_a_walk_away():
+    d = decision("After 30 years I'm retiring. The bakery closes its doors on Friday and nobody in the family "
+                 "is taking it on.")
+    assert d.cause.value == "customer_change" and d.path.value == "clean_exit"
+
+
+def test_a_funeral_business_is_a_trade_not_a_bereavement():
+    d = decision("Budget for software is frozen until the new financial year; please move Ashby Funeral Directors "
+                 "to the free plan until then.")
+    assert not any(r.startswith(("classify.distress", "route.distress")) for r in d.rules)
+    assert d.cause.value == "timing" and d.path.value == "pause_or_downgrade"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our warehouse burned down last week. We'll rebuild but I don't know when. Please pause us.",
+        "Kilang kami terbakar minggu lepas. Nak stop dulu sampai siap bina semula.",
+    ],
+)
+def test_a_premises_disaster_with_a_planned_return_is_timing_for_a_person(text):
+    d = decision(text)
+    assert d.cause.value == "timing" and d.path.value == "human_review"
+
+
+def test_a_departed_champion_under_a_new_owner_is_the_change_not_the_relationship():
+    text = "Marta bought the salon from the founder in May and wants to run the place her own way, on paper."
+    d = decision(text, account={"champion_status": "departed"})
+    assert d.cause.value == "customer_change"
