@@ -330,3 +330,27 @@ def test_a_departed_champion_under_a_new_owner_is_the_change_not_the_relationshi
     text = "Marta bought the salon from the founder in May and wants to run the place her own way, on paper."
     d = decision(text, account={"champion_status": "departed"})
     assert d.cause.value == "customer_change"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Raised it with Amex, they're investigating the charges. Stop charging us.", "billing_dispute"),
+        ("We expect all copies of our patient data destroyed within 30 days, as the contract requires.", "data_deletion"),
+        ("Ops is halfway through a 30-day trial with a rival platform.", "competitive"),
+        ("ShopLine only takes 2.5% per order versus your 4%, we've started moving our catalogue to them.", "competitive"),
+        ("The trust has merged our two schools and the new executive head is picking one system for both.",
+         "customer_change"),
+        ("We've had four different CSMs in 18 months and have to explain our setup every time.", "relationship"),
+        ("We signed up to the annual plan last year and nobody uses it.", "value"),
+        ("The salon is closing at Christmas for two weeks, we'll be back in January.", "timing"),
+    ],
+)
+def test_second_wording_of_the_same_situations(text, expected):
+    d = decision(text)
+    assert expected in [s.value for s in d.sensitive] + [d.cause.value]
+
+
+def test_a_business_closing_with_no_buyer_is_a_walk_away():
+    d = decision("I'm retiring and the practice is closing at the end of the year, no buyer found.")
+    assert d.cause.value == "customer_change" and d.path.value == "clean_exit"
