@@ -354,3 +354,16 @@ def test_second_wording_of_the_same_situations(text, expected):
 def test_a_business_closing_with_no_buyer_is_a_walk_away():
     d = decision("I'm retiring and the practice is closing at the end of the year, no buyer found.")
     assert d.cause.value == "customer_change" and d.path.value == "clean_exit"
+
+
+def test_phrases_are_respelt_like_the_text_they_match():
+    from saveroute.engine.text.matcher import respell
+
+    spelling = {"its": "it's", "kat": "dekat"}
+    assert respell("lost (the|our|its) ... contract", spelling) == [
+        "lost (the|our) ... contract", "lost it's ... contract"]
+    assert respell("kat hospital", spelling) == ["dekat hospital"]
+    assert respell("(its|it's) own", spelling) == ["it's own"]
+    # "its" in the text becomes "it 's", so a cue written with "its" now matches
+    d = decision("Our charity lost its biggest contract in March and is making half the team redundant.")
+    assert d.cause.value == "customer_change"

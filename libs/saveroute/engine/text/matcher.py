@@ -25,6 +25,28 @@ _MARKER_KINDS = {
 }
 
 
+def respell(phrase: str, spelling: dict[str, str]) -> list[str]:
+    """A phrase as the tokeniser will see text: its words through the spelling map.
+
+    Text words are respelt before matching ("its" becomes "it 's", "kat" becomes
+    "dekat"), so a phrase written with the raw spelling ("(our|their|its) branches")
+    could never match. A respelling of several tokens cannot sit inside an
+    alternation, so it becomes a variant phrase of its own.
+    """
+    variants = [[]]
+    for raw in phrase.split():
+        if raw.startswith("(") and raw.endswith(")"):
+            single, multi = [], []
+            for option in raw[1:-1].split("|"):
+                spelt = option if option.endswith("*") else spelling.get(option.lower(), option)
+                (multi if (" " in spelt or spelt.endswith("'s")) else single).append(spelt)
+            choices = ([f"({'|'.join(single)})"] if single else []) + multi
+        else:
+            choices = [raw if raw in ("*", "...") or raw.endswith("*") else spelling.get(raw.lower(), raw)]
+        variants = [v + [c] for v in variants for c in choices]
+    return list(dict.fromkeys(" ".join(v) for v in variants))
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     cue: Cue
@@ -70,10 +92,12 @@ class CueMatcher:
         for position, cue in enumerate(lex.cues):
             self.order[cue.id] = position
             for phrase in cue.phrases:
-                self.index.add(compile_phrase(phrase, cue))
+                for variant in respell(phrase, self.spelling):
+                    self.index.add(compile_phrase(variant, cue))
         for kind, attr in _MARKER_KINDS.items():
             for phrase in getattr(lex, attr):
-                self.index.add(compile_phrase(phrase, kind))
+                for variant in respell(phrase, self.spelling):
+                    self.index.add(compile_phrase(variant, kind))
         vocabulary = self.index.vocabulary()
         self.typos = TypoCorrector(vocabulary, policy.classification.emphasis.fuzzy_min_length)
 
