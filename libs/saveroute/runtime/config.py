@@ -35,10 +35,13 @@ PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
         "kafka_bootstrap_servers": "127.0.0.1:9092",
         "redis_url": "redis://127.0.0.1:6379/0",
         "session_timeout_ms": 6000,  # Tansu's group join waits about half of this
-        # Measured with `make bench-pipeline` on 2 cores: 20 ms fetch wait and linger with
-        # batches of 1,000 and a 20 ms poll halve the broker's CPU and raise throughput from
-        # ~380 to ~930 signals/s; p99 at an offered 500/s fell from >1 s to ~350 ms.
-        "fetch_wait_max_ms": 20,
+        # Measured with `make bench-pipeline` on 2 cores. The local broker (Tansu) spends CPU
+        # for as long as a fetch waits: ~1 ms per 20 ms wait, so an idle consumer cost it ~5 %
+        # of a core at 20 ms and ~2 % at 100 ms. At an offered 500 signals/s the broker took
+        # ~0.45 of a core with 20 ms and ~0.3 with 100 ms, and p99 there was ~270 ms at 100 ms
+        # against ~340 ms at 50 ms; 200 ms added more waiting than it saved (p99 ~600 ms).
+        # Each stage flushes its batch, so linger only delays producers that do not flush.
+        "fetch_wait_max_ms": 100,
         "linger_ms": 20,
         "delivery_timeout_ms": 30000,
         "compression_type": "none",
