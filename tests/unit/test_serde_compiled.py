@@ -161,3 +161,18 @@ def test_a_projection_must_keep_required_fields_and_name_real_ones():
         CODEC.decode(topics.DECISIONS.name, data, frozenset({"signal_id"}))
     with pytest.raises(ValueError, match="no field"):
         compile_projection(TABLE[topics.DECISIONS.name].schema.schema, frozenset({"nope"}))
+
+
+def test_a_projection_reads_no_further_than_its_last_field():
+    decision = max((m for name, m in RECORDS if name == topics.DECISIONS.name and m.save_play is not None),
+                   key=lambda m: len(m.save_play.model_dump_json()))
+    data = CODEC.encode(topics.DECISIONS.name, decision)
+    fields = frozenset({"signal_id", "case_id", "account_id", "decided_at", "cause", "confidence", "path",
+                        "approvers", "due_at", "policy_version", "source", "kind"})
+    expected = CODEC.decode(topics.DECISIONS.name, data, fields)
+    tail = len(CODEC.encode(topics.DECISIONS.name, decision.model_copy(update={"save_play": None, "classification": None})))
+    # The save play and classification come last: a projection that stops before them never reads them.
+    assert CODEC.decode(topics.DECISIONS.name, data[:tail - 1], fields) == expected
+    # A body that ends before a field the projection keeps still fails.
+    with pytest.raises(DecodeError):
+        CODEC.decode(topics.DECISIONS.name, data[:HEADER_SIZE + 20], fields)

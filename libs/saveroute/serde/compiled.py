@@ -280,7 +280,9 @@ class _Gen:
         self.done_r.add(name)
         body: list[str] = []
         items = []
-        for f in record["fields"]:
+        names = [f["name"] for f in record["fields"]]
+        last = len(names) if fields is None else max(i for i, n in enumerate(names) if n in fields) + 1
+        for f in record["fields"][:last]:  # a projection stops after the last field it keeps
             if fields is not None and f["name"] not in fields:
                 body += self.skip_value(f["type"])
                 continue
@@ -443,17 +445,26 @@ def compile_schema(schema: dict[str, Any]) -> tuple[Writer, Reader]:
 
 
 def compile_projection(schema: dict[str, Any], fields: frozenset[str]) -> Reader:
-    """read(data, offset) -> the datum with only `fields` of the top-level record; the
-    other fields are skipped over (checked for length, never built)."""
-    unknown = fields - {f["name"] for f in schema.get("fields", ())}
-    if unknown:
-        raise ValueError(f"{schema.get('name')} has no field(s) {sorted(unknown)}")
+    """read(data, offset) -> the datum with only `fields` of the top-level record.
+
+    Fields before the last kept one are skipped over (their lengths checked, nothing
+    built); fields after it are not read at all: a decision's save play and
+    classification, its last fields and most of its bytes, cost a projection nothing.
+    A body that ends too early still fails; bytes after the last field read are not
+    looked at.
+    """
+    names = [f["name"] for f in schema.get("fields", ())]
+    unknown = fields - set(names)
+    if unknown or not fields:
+        raise ValueError(f"{schema.get('name')} has no field(s) {sorted(unknown)}" if unknown
+                         else "a projection keeps at least one field")
     gen = _start(schema)
     top = gen.reader(schema, fields)
+    whole = names[-1] in fields
     namespace = _build(gen, schema, [
         "def read(buf, pos):",
         f"    d, pos = {top}(buf, pos)",
-        "    if pos != len(buf): raise BodyError(f'{len(buf) - pos} byte(s) left over')",
+        f"    if pos {'!=' if whole else '>'} len(buf): raise BodyError('the body and the schema disagree on its length')",
         "    return d",
     ])
     return namespace["read"]
