@@ -8,6 +8,7 @@ focus ("the real problem is"), after a contrast ("but ..."), or conceded
 ("sure, it's pricey, but ...").
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from saveroute.engine.compiled import PerObject
@@ -30,21 +31,28 @@ def respell(phrase: str, spelling: dict[str, str]) -> list[str]:
 
     Text words are respelt before matching ("its" becomes "it 's", "kat" becomes
     "dekat"), so a phrase written with the raw spelling ("(our|their|its) branches")
-    could never match. A respelling of several tokens cannot sit inside an
-    alternation, so it becomes a variant phrase of its own.
+    could never match. An alternation option of several words ("(this morning|today)")
+    or a respelling of several tokens cannot sit inside an alternation, which holds
+    one word per option, so it becomes a variant phrase of its own.
     """
-    variants = [[]]
-    for raw in phrase.split():
+    def spell(words: str) -> str:
+        return " ".join(w if w.endswith("*") else spelling.get(w.lower(), w) for w in words.split())
+
+    variants: list[list[str]] = [[]]
+    for raw in _PHRASE_PART.findall(phrase):
         if raw.startswith("(") and raw.endswith(")"):
             single, multi = [], []
             for option in raw[1:-1].split("|"):
-                spelt = option if option.endswith("*") else spelling.get(option.lower(), option)
+                spelt = spell(option)
                 (multi if (" " in spelt or spelt.endswith("'s")) else single).append(spelt)
             choices = ([f"({'|'.join(single)})"] if single else []) + multi
         else:
-            choices = [raw if raw in ("*", "...") or raw.endswith("*") else spelling.get(raw.lower(), raw)]
+            choices = [raw if raw in ("*", "...") else spell(raw)]
         variants = [v + [c] for v in variants for c in choices]
     return list(dict.fromkeys(" ".join(v) for v in variants))
+
+
+_PHRASE_PART = re.compile(r"\([^()]*\)|\S+")
 
 
 @dataclass(frozen=True, slots=True)
