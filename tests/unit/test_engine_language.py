@@ -381,6 +381,7 @@ def test_phrases_are_respelt_like_the_text_they_match():
          {}, "product_fit"),
         ("The receipts keep coming out with the wrong totals, third time this week.", {}, "product_fit"),
         ("Resit keluar dengan harga salah lagi, dah fix tapi masih sama.", {}, "product_fit"),
+        ("The till prints the wrong date on every receipt since Monday.", {}, "product_fit"),
         # ... while counting one's own chasing is still about support
         ("Third time asking for an update on my ticket, nobody replies.", {}, "service"),
         ("Ini kali ketiga saya complain pasal support lambat balas.", {}, "service"),
@@ -422,6 +423,8 @@ def test_holdout8_situations_in_new_words(text, account, expected):
         "I'm 68 and it's time to hang up my apron, the bakery is closing at the end of the month.",
         "Hollins Funeral Services bought our practice last month and their group contract covers every site, "
         "so we're moving onto it.",
+        "Saya dah tua, nak berhenti berniaga hujung tahun ni. Terima kasih.",
+        "After 40 years we are calling time on the bakery in June. Thanks for everything.",
     ],
 )
 def test_retiring_closures_and_a_funeral_group_buyer_are_walk_aways(text):
@@ -434,6 +437,7 @@ def test_retiring_closures_and_a_funeral_group_buyer_are_walk_aways(text):
     [
         ("Please close our account at the end of the month.", None),
         ("Tolong tutup akaun hujung bulan ni.", None),
+        ("Calling time on this vendor, we are going with another provider.", "competitive_defense"),
         ("We're closing at the end of the month for a refit and reopening in March, please pause us.",
          "pause_or_downgrade"),
         ("The funeral was last Tuesday and I'm not ready to think about renewals.", "human_review"),
