@@ -129,7 +129,10 @@ class RuntimeSettings(BaseSettings):
 
     # --- The consume loop ------------------------------------------------------
     batch_size: int = Field(1000, gt=0, le=100_000)
-    poll_timeout_s: float = Field(0.02, gt=0, le=10)
+    poll_timeout_s: float = Field(0.02, gt=0, le=10)  # wait for a first record (returns as soon as one arrives)
+    # Finished offsets are committed at most this often (and whenever the stage is idle,
+    # loses partitions or stops): each commit is a broker round trip per batch otherwise.
+    commit_interval_s: float = Field(0.1, ge=0, le=60)
     retry_initial_s: float = Field(0.05, gt=0)
     retry_max_s: float = Field(5.0, gt=0)
     delivery_wait_s: float = Field(10.0, gt=0)  # one flush before a batch counts as stuck

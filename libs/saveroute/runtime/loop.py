@@ -8,7 +8,10 @@ Order per batch, and why:
 4. call the stage's handler on the rest;
 5. produce outputs and dead letters with the idempotent producer and wait for acks;
 6. mark the events done in Redis (one round trip), only now that the outputs exist;
-7. commit offset+1 per partition, synchronously.
+7. commit offset+1 per partition, synchronously: after a batch when `commit_interval_s`
+   has passed since the last commit, and whenever the stage goes idle, loses
+   partitions or stops. Finished work not yet committed is only redelivered after a
+   crash, and its event ids are already marked, so it is skipped, not redone.
 
 A transient fault in any step (Redis down, broker not acknowledging, full queue)
 retries that step with capped exponential backoff. While retrying, the assigned
@@ -78,6 +81,7 @@ class StageRunner:
         self.assigned: set[TP] = set()
         self.revoked: set[TP] = set()  # revoked or lost while the current batch is in hand
         self.uncommitted: dict[TP, int] = {}  # finished (keys marked) but not yet committed
+        self._last_commit = 0.0  # time.monotonic() of the last commit attempt
         self.paused: set[TP] = set()
         self._stop = threading.Event()
         self._deadline: float | None = None
@@ -136,6 +140,8 @@ class StageRunner:
                 messages = self._next_batch()
                 if messages:
                     self.process(messages)
+                elif self.uncommitted:
+                    self._commit_uncommitted()  # idle: nothing left to wait for
         except ShutdownDeadline:
             log.error("stage %s: shutdown deadline passed with a batch unfinished; it will be redone",
                       self.stage.name)
@@ -244,7 +250,8 @@ class StageRunner:
 
         finished = {tp: off for tp, off in next_offsets(records).items() if tp not in self.revoked}
         self.uncommitted.update(finished)
-        self._commit_uncommitted()
+        if time.monotonic() - self._last_commit >= self.settings.commit_interval_s:
+            self._commit_uncommitted()
 
         for topic, count in output.produced_per_topic.items():
             self.metrics.produced(topic, count)
@@ -284,6 +291,7 @@ class StageRunner:
         if not pending or self.consumer is None:
             return
         offsets = [TopicPartition(t, p, off) for (t, p), off in pending.items()]
+        self._last_commit = time.monotonic()
         try:
             answer = self.consumer.commit(offsets=offsets, asynchronous=False) or []
         except KafkaException as exc:
