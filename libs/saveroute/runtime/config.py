@@ -133,6 +133,9 @@ class RuntimeSettings(BaseSettings):
     # Finished offsets are committed at most this often (and whenever the stage is idle,
     # loses partitions or stops): each commit is a broker round trip per batch otherwise.
     commit_interval_s: float = Field(0.1, ge=0, le=60)
+    # Net allocations between Python's young-generation collections (Python's default is
+    # 700); 0 leaves the collector as Python sets it. See saveroute.runtime.loop.tune_gc.
+    gc_threshold: int = Field(50_000, ge=0)
     retry_initial_s: float = Field(0.05, gt=0)
     retry_max_s: float = Field(5.0, gt=0)
     delivery_wait_s: float = Field(10.0, gt=0)  # one flush before a batch counts as stuck

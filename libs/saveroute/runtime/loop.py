@@ -22,6 +22,7 @@ bounded by one batch. Nothing is committed until the whole batch is done.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -369,6 +370,27 @@ class StageRunner:
                 self._pause()
 
 
+def tune_gc(threshold: int) -> None:
+    """Keep Python's cycle collector from costing a third of a stage process's CPU.
+
+    Every batch allocates thousands of short-lived objects, which free themselves by
+    reference counting but still trigger a young-generation collection every 700
+    allocations, and the older generations then walk everything the stage loaded at
+    start (the policy, its lexicon and model, compiled codecs). Measured in-process on
+    3,000 dev-set-like signals, collection was ~0.12 ms of CPU per signal in both the
+    classification and the routing stage (~30 % and ~35 % of their CPU). What exists
+    when the loop starts is frozen out of collection, and young collections run every
+    `threshold` allocations: the same stages then spent ~0.015 and ~0.002 ms per signal
+    on it. 0 leaves the collector as Python set it. Called once per stage process
+    (`run_stage`), never for a runner embedded in another program.
+    """
+    if threshold:
+        gc.collect()
+        gc.freeze()
+        _gen0, gen1, gen2 = gc.get_threshold()
+        gc.set_threshold(threshold, gen1, gen2)
+
+
 def run_stage(stage: Stage, settings: RuntimeSettings | None = None) -> None:
     """Run `stage` until SIGTERM/SIGINT; exits non-zero if the shutdown deadline was missed."""
     from saveroute.runtime.config import load_settings
@@ -378,6 +400,7 @@ def run_stage(stage: Stage, settings: RuntimeSettings | None = None) -> None:
         logging.basicConfig(level=settings.log_level,
                             format="%(asctime)s %(levelname)s %(name)s %(message)s")
     runner = StageRunner(stage, settings)
+    tune_gc(settings.gc_threshold)
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: runner.request_stop())
     code = runner.run()
