@@ -23,7 +23,7 @@ def test_local_profile_is_the_embedded_default() -> None:
     assert s.kafka_bootstrap_servers == "127.0.0.1:9092"
     consumer = s.consumer_config("g")
     assert consumer["session.timeout.ms"] == 6000
-    assert consumer["fetch.wait.max.ms"] == 100  # measured: see PROFILE_DEFAULTS
+    assert consumer["fetch.wait.max.ms"] == 20  # measured: see PROFILE_DEFAULTS
     assert (s.batch_size, s.poll_timeout_s) == (1000, 0.02)
     assert consumer["enable.auto.commit"] is False and consumer["auto.offset.reset"] == "earliest"
     assert consumer["partition.assignment.strategy"] == "cooperative-sticky"

@@ -35,13 +35,15 @@ PROFILE_DEFAULTS: dict[str, dict[str, Any]] = {
         "kafka_bootstrap_servers": "127.0.0.1:9092",
         "redis_url": "redis://127.0.0.1:6379/0",
         "session_timeout_ms": 6000,  # Tansu's group join waits about half of this
-        # Measured with `make bench-pipeline` on 2 cores. The local broker (Tansu) spends CPU
-        # for as long as a fetch waits: ~1 ms per 20 ms wait, so an idle consumer cost it ~5 %
-        # of a core at 20 ms and ~2 % at 100 ms. At an offered 500 signals/s the broker took
-        # ~0.45 of a core with 20 ms and ~0.3 with 100 ms, and p99 there was ~270 ms at 100 ms
-        # against ~340 ms at 50 ms; 200 ms added more waiting than it saved (p99 ~600 ms).
-        # Each stage flushes its batch, so linger only delays producers that do not flush.
-        "fetch_wait_max_ms": 100,
+        # Measured with `make bench-pipeline` on 2 cores. The local broker (Tansu) answers a
+        # fetch that finds nothing only when its wait is over, so every hop adds up to this
+        # wait: at an offered 500 signals/s p99 end to end was ~95-115 ms with 20 ms, ~150-160
+        # with 50 and ~190-200 with 100. A waiting fetch also costs the broker CPU (an idle
+        # consumer ~5 % of a core at 20 ms, ~2 % at 100 ms), ~0.4 ms per signal more at
+        # 500/s with 20 ms than with 100: affordable now that the stages are cheap (while
+        # they cost ~1.6 ms per signal, 100 ms was the better choice). Each stage flushes
+        # its batch, so linger only delays producers that do not flush.
+        "fetch_wait_max_ms": 20,
         "linger_ms": 20,
         "delivery_timeout_ms": 30000,
         "compression_type": "none",
