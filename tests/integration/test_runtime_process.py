@@ -70,7 +70,10 @@ def test_sigkill_mid_stream_and_restart_loses_nothing_and_duplicates_nothing_dow
     kafka_tools.create_topics([src, mid, dst], partitions=3)
     settings = runtime_settings()
     codec = codec_from_settings(settings)
-    n = 3000
+    # Enough that the kill lands mid-stream: the stage commits at most every 100 ms
+    # (SAVEROUTE_COMMIT_INTERVAL_S) and moves tens of thousands of records a second, so a
+    # few thousand could all finish before the first commit the test sees.
+    n = 20_000
     publish(settings, src, [make_signal(i, unique_prefix) for i in range(n)])
 
     stage = StageProcess(settings, src, mid, f"{unique_prefix}-a", tmp_path / "a.log", SAVEROUTE_BATCH_SIZE="100")
