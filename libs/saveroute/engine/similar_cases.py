@@ -17,11 +17,9 @@ from saveroute.engine.compiled import PerObject
 from saveroute.policy.schema import CauseModel
 
 
-def features(words: list[str], bigram_starts: frozenset[str] | None = None) -> set[str]:
-    """Unigrams and bigrams; with `bigram_starts`, only bigrams a model can know are built."""
-    if bigram_starts is None:
-        return set(words) | {f"{a}_{b}" for a, b in zip(words, words[1:])}
-    return set(words) | {f"{a}_{b}" for a, b in zip(words, words[1:]) if a in bigram_starts}
+def features(words: list[str]) -> set[str]:
+    """Unigrams and bigrams, as training counts them (prediction reads only the known ones)."""
+    return set(words) | {f"{a}_{b}" for a, b in zip(words, words[1:])}
 
 
 @dataclass(frozen=True)
@@ -56,7 +54,6 @@ class _Compiled:
         self.ranks: list[dict[str, int]] = [
             {f: r for r, f in enumerate(sorted(table, key=lambda f: (-table[f], f))[:400])} for table in lifts
         ]
-        self.bigram_starts = frozenset(f.split("_", 1)[0] for f in model.features if "_" in f)
         # first word -> the second words the model knows after it: a bigram's string is
         # built only when the model has it
         following: dict[str, set[str]] = {}
