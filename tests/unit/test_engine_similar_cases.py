@@ -1,6 +1,7 @@
 """The similar-cases model: trained from labelled scenarios, shipped as policy data, explainable."""
 
 import json
+import sys
 
 import pytest
 
@@ -8,7 +9,8 @@ from saveroute.engine import decide
 from saveroute.engine.similar_cases import predict
 from saveroute.models import Scenario
 from saveroute.policy import PolicyError, load_policy
-from saveroute.training import dump, train
+from saveroute.policy.schema import CauseModel
+from saveroute.training import TrainingUnavailable, dump, train
 from tests.support.engine_data import DEV_SET, load_jsonl, scenario
 
 
@@ -67,3 +69,31 @@ def test_model_cannot_turn_healthy_budget_cuts_into_value():
     healthy = decide(Scenario.model_validate(scenario(text, account={"seats_active": 10, "usage_trend_pct_30d": 2})),
                      load_policy())
     assert healthy.cause.value == "commercial"
+
+
+@pytest.mark.parametrize("kind", ["logistic", "naive-bayes"])
+def test_each_kind_loads_as_policy_data_and_reads_a_rival_quote(kind):
+    model = CauseModel.model_validate(json.loads(dump(train(load_jsonl(DEV_SET), load_policy(), kind))))
+    pred = predict(model, "we are switching to another vendor with a cheaper quote".split())
+    assert max(pred.probabilities, key=pred.probabilities.get) == "competitive"
+    assert abs(sum(pred.probabilities.values()) - 1) < 1e-9
+
+
+def test_two_class_logistic_keeps_both_classes_apart():
+    rows = [r for r in load_jsonl(DEV_SET) if r["expected"]["cause"] in ("competitive", "timing")]
+    model = CauseModel.model_validate(train(rows, load_policy()))
+    assert model.classes == ["competitive", "timing"]
+    rival = predict(model, "switching to another vendor cheaper quote".split()).probabilities
+    season = predict(model, "pause until next season".split()).probabilities
+    assert rival["competitive"] > 0.5 > season["competitive"]
+
+
+def test_logistic_without_scikit_learn_says_how_to_get_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sklearn.linear_model", None)
+    with pytest.raises(TrainingUnavailable, match=r"saveroute\[train\]"):
+        train(load_jsonl(DEV_SET), load_policy())
+
+
+def test_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown model kind"):
+        train(load_jsonl(DEV_SET), load_policy(), "forest")

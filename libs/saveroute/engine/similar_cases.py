@@ -1,13 +1,15 @@
-"""A small naive-Bayes model of causes, learned from labelled scenarios and shipped as data.
+"""A small linear model of causes, learned from labelled scenarios and shipped as data.
 
 The rules name the evidence a retention lead would name; this model adds what
 similar labelled cases say, so wording no rule anticipated still counts. It is
 deterministic and explainable: a prediction names the words that moved it most.
 
 Binary unigram and bigram features over the engine's own tokens. Words outside
-the model's vocabulary are ignored; the table stores log P(f|c) as a delta from
-the class's unseen-word value, so score_c = prior_c + |K| * unseen_c + sum of the
-deltas over the known features K.
+the model's vocabulary are ignored. One scorer serves both kinds `saveroute
+train-model` writes (see training.py): score_c = prior_c + |K| * unseen_c + the
+sum of the weights of the known features K, then a softmax. For logistic
+regression `prior` is the intercept and `unseen` is zero; for naive Bayes the
+weights are log P(f|c) as deltas from the class's unseen-word value.
 """
 
 import math
