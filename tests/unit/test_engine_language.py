@@ -448,3 +448,68 @@ def test_near_misses_of_the_walk_away_and_trade_name_rules(text, path):
     assert d.path.value != "clean_exit"
     if path:
         assert d.path.value == path
+
+
+@pytest.mark.parametrize(
+    ("text", "account", "expected"),
+    [
+        # the buyer cannot say what the money buys: a value gap, even when it opens as a budget squeeze
+        ("The owner keeps asking me what we get for this every month and honestly I have nothing to show him.",
+         {"usage_trend_pct_30d": -30}, "value"),
+        ("Bos tanya apa yang kami dapat dengan bayar setiap bulan, saya pun tak nampak hasil dia.",
+         {"usage_trend_pct_30d": -25}, "value"),
+        # waiting on an engineer against a promised response time is service, though the device is "stuck"
+        ("Two printers stuck awaiting engineer for nine days and we pay for next business day onsite.",
+         {}, "service"),
+        ("Still waiting for a technician, nobody turned up on Tuesday as booked. This is not what we pay for.",
+         {}, "service"),
+        # the use case grew past what the plan covers
+        ("We run three shifts now and the plan only covers business hours; the board wants a provider that can "
+         "support round the clock.", {}, "product_fit"),
+        ("Honestly, we've outgrown it: we need approvals across twelve sites and it can't do that.", {}, "product_fit"),
+        # a reproducible fault, English and Malay
+        ("Every time we save the roster the shift colours reset to default. If it can't be fixed we'll leave.",
+         {}, "product_fit"),
+        ("Bila print invoice, tulisan Jawi jadi kotak kotak. Boleh fix tak?", {}, "product_fit"),
+        # the teller does not know why, or the reasons keep shifting
+        ("First he said it was the price, then the reports, then that it was decided above him. "
+         "He couldn't say who decided.", {}, "unclear"),
+        ("Bos dah suruh cancel, saya pun tak tahu kenapa.", {}, "unclear"),
+        # closed for the season
+        ("The dive shop shuts for the monsoon season until March, please put us on hold.", {}, "timing"),
+        ("Kedai tutup sepanjang musim tengkujuh, kami sambung balik bulan tiga.", {}, "timing"),
+    ],
+)
+def test_holdout10_and_12_situations_in_new_words(text, account, expected):
+    assert decision(text, account=account or True).cause.value == expected
+
+
+def test_a_threat_to_look_elsewhere_taken_back_is_not_competitive():
+    text = ("They need offline signing, which we don't have. He said they might look at other tools, "
+            "but no one has started an evaluation.")
+    assert decision(text).cause.value == "product_fit"
+    assert decision("They need offline signing we don't have, so they are looking at other tools.").cause.value \
+        in ("competitive", "product_fit")
+
+
+def test_absorbed_into_a_parent_with_its_own_agreement_leaves_cleanly():
+    d = decision("We were bought by Halden Group. They already have a five-year agreement with another MSP and "
+                 "all sites move onto it by March.")
+    assert (d.cause.value, d.path.value) == ("customer_change", "clean_exit")
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "cause", "contradictory"),
+    [
+        ("Lost to competitor", "We signed with Brightdesk last week.", "competitive", False),
+        ("pricing", "Price never came up. Our sponsor left in May and nobody owns the tool now.", "relationship", True),
+        ("champion-left", "Our sponsor left and nobody owns the tool now.", "relationship", False),
+        ("support_issues", None, "service", False),
+    ],
+)
+def test_crm_reason_codes_are_read_like_stripes(code, text, cause, contradictory):
+    d = decision(text, signal={"reason_code": code})
+    assert d.cause.value == cause
+    assert ("contradictory" in [i.value for i in d.evidence_issues]) is contradictory
+    if not contradictory:
+        assert any(r.startswith("classify.reason_code.") and " " not in r for r in d.rules)

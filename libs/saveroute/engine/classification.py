@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from saveroute.engine.case_view import with_effective_signal
-from saveroute.engine.scoring import SCORED_CAUSES, Scored, TextReading, read_text, score
+from saveroute.engine.scoring import SCORED_CAUSES, Scored, TextReading, read_text, reason_code_key, score
 from saveroute.engine.similar_cases import Prediction, predict
 from saveroute.engine.text.matcher import Hit, TextAnalysis, matcher_for
 from saveroute.engine.text.tokens import shouted_words
@@ -191,7 +191,7 @@ def _explain(case: EnrichedCase, reading: TextReading, scored: Scored, predictio
             rules.append("classify.contradictory")
         else:
             evidence.append(f"Reason code '{code}' agrees ({code_words})")
-            rules.append(f"classify.reason_code.{code}")
+            rules.append(f"classify.reason_code.{reason_code_key(code)}")
     for flag in sensitive:
         hits = reading.sensitive.get(flag.value, [])
         quote = f": {_quote(hits)}" if hits else ""

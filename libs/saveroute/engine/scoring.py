@@ -18,6 +18,11 @@ _PRICE_MATCH_RULES = {"classify.kind.price_concession_request", "classify.eviden
 _OPEN = {TicketStatus.new, TicketStatus.open, TicketStatus.pending, TicketStatus.hold}
 
 
+def reason_code_key(code: str | None) -> str | None:
+    """A source's reason code as the policy lists it: "Lost to competitor" -> lost_to_competitor."""
+    return "_".join((code or "").lower().replace("-", " ").split()) or None
+
+
 @dataclass
 class TextReading:
     """What the customer's words say, before any account evidence is added."""
@@ -99,7 +104,7 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
         cues.append(CueHit(rule=rule, label=cause, weight=round(amount, 3), text=text))
 
     signal, ev = case.signal, case.evidence
-    code = (signal.reason_code or "").strip().lower() or None
+    code = reason_code_key(signal.reason_code)
     code_cause = cls.reason_codes.get(code).value if code and cls.reason_codes.get(code) else None
 
     # Contradiction: the text denies the code's cause, or firmly names another,
