@@ -34,6 +34,9 @@ class Phrase:
     # the exact words the second element accepts, when it is that simple: most generic
     # phrases are rejected on the next token without a call
     second: frozenset[str] | None = None
+    # gap phrases: the runs of elements between the gaps (a run may be empty when two
+    # gaps meet), so matching recurses once per gap, not once per element
+    segments: tuple[tuple[Elem, ...], ...] = ()
 
 
 def _word_elem(text: str) -> Elem:
@@ -77,7 +80,17 @@ def compile_phrase(phrase: str, owner: object) -> Phrase:
     second = None
     if len(elems) >= 2 and elems[1].kind in ("word", "alt") and not elems[1].prefixes:
         second = elems[1].words
-    return Phrase(elems, phrase, owner, any(e.kind == "gap" for e in elems), second)
+    has_gap = any(e.kind == "gap" for e in elems)
+    segments: tuple[tuple[Elem, ...], ...] = ()
+    if has_gap:
+        runs: list[list[Elem]] = [[]]
+        for elem in elems:
+            if elem.kind == "gap":
+                runs.append([])
+            else:
+                runs[-1].append(elem)
+        segments = tuple(tuple(run) for run in runs)
+    return Phrase(elems, phrase, owner, has_gap, second, segments)
 
 
 _END = ""  # trie key that marks "a phrase ends here"
@@ -97,7 +110,13 @@ def _literal_expansions(phrase: Phrase) -> list[tuple[str, ...]] | None:
 
 @dataclass
 class PhraseIndex:
-    """Literal phrases in a word trie; wildcard, prefix and gap phrases indexed by first element."""
+    """Literal phrases in a word trie; wildcard, prefix and gap phrases indexed by first element.
+
+    Matching reads a frozen copy of the trie whose nodes are (phrases ending here,
+    children) pairs, and one memoised entry per start word: (trie node or None,
+    generic phrases), or False when no phrase can start at that word. Both are
+    rebuilt after `add`.
+    """
 
     trie: dict = field(default_factory=dict)
     by_word: dict[str, list[Phrase]] = field(default_factory=dict)
@@ -105,8 +124,14 @@ class PhraseIndex:
     prefix_lengths: set[int] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
     generic_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # word -> generic_for(word)
+    # word -> (frozen trie node | None, generic phrases), or False: see start_entry
+    starts: dict[str, tuple | bool] = field(default_factory=dict)
+    _frozen: dict | None = None
 
     def add(self, phrase: Phrase) -> None:
+        self.generic_cache.clear()
+        self.starts.clear()
+        self._frozen = None
         for elem in phrase.elems:
             self.words.update(elem.words)
         literals = _literal_expansions(phrase)
@@ -124,34 +149,34 @@ class PhraseIndex:
             self.by_prefix.setdefault(prefix, []).append(phrase)
             self.prefix_lengths.add(len(prefix))
 
-    def matches_at(self, texts: list[str], clauses: list[int], start: int) -> list[tuple[int, Phrase]]:
-        """Every (end, phrase) that matches at `start`, within one clause.
+    def _freeze(self) -> dict:
+        def freeze(node: dict) -> tuple:
+            return (tuple(node.get(_END, ())), {w: freeze(child) for w, child in node.items() if w != _END})
 
-        Takes the token texts and clause ids as plain lists: this is the hot loop.
-        """
+        self._frozen = {w: freeze(child) for w, child in self.trie.items() if w != _END}
+        return self._frozen
+
+    def start_entry(self, word: str) -> tuple | bool:
+        """(frozen trie node or None, generic phrases) for phrases that may start at
+        `word`, or False when none can (memoised per word)."""
+        entry = self.starts.get(word)
+        if entry is None:
+            frozen = self._frozen if self._frozen is not None else self._freeze()
+            node = frozen.get(word)
+            generic = self.generic_for(word)
+            entry = (node, generic) if node is not None or generic else False
+            if len(self.starts) < 100_000:
+                self.starts[word] = entry
+        return entry
+
+    def matches_at(self, texts: list[str], clauses: list[int], start: int) -> list[tuple[int, Phrase]]:
+        """Every (end, phrase) that matches at `start`, within one clause: first the
+        literal phrases, shortest first, then the generic ones in index order."""
         found: list[tuple[int, Phrase]] = []
-        node = self.trie.get(texts[start])
-        clause = clauses[start]
-        i = start + 1
-        while node is not None:
-            ends = node.get(_END)
-            if ends:
-                found.extend((i, phrase) for phrase in ends)
-            if i >= len(texts) or clauses[i] != clause:
-                break
-            node = node.get(texts[i])
-            i += 1
-        generic = self.generic_cache.get(texts[start])
-        if generic is None:
-            generic = self.generic_for(texts[start])
-        if generic:
-            following = texts[start + 1] if start + 1 < len(texts) and clauses[start + 1] == clause else None
-            for phrase in generic:
-                if phrase.second is not None and following not in phrase.second:
-                    continue
-                end = match_texts(phrase, texts, clauses, start)
-                if end != -1:
-                    found.append((end, phrase))
+        entry = self.start_entry(texts[start])
+        if entry:
+            node, generic = entry
+            _matches_from(node, generic, texts, clauses, start, found)
         return found
 
     def generic_for(self, word: str) -> tuple[Phrase, ...]:
@@ -171,10 +196,41 @@ class PhraseIndex:
         return set(self.words)
 
 
+def _matches_from(node: tuple | None, generic: tuple[Phrase, ...], texts: list[str], clauses: list[int],
+                  start: int, found: list[tuple[int, Phrase]]) -> None:
+    """Append every (end, phrase) matching at `start` to `found` (see PhraseIndex.matches_at)."""
+    clause = clauses[start]
+    n = len(texts)
+    if node is not None:
+        ends, children = node
+        i = start + 1
+        while True:
+            if ends:
+                for phrase in ends:
+                    found.append((i, phrase))
+            if not children or i >= n or clauses[i] != clause:
+                break
+            node = children.get(texts[i])
+            if node is None:
+                break
+            ends, children = node
+            i += 1
+    if generic:
+        following = texts[start + 1] if start + 1 < n and clauses[start + 1] == clause else None
+        for phrase in generic:
+            if phrase.second is not None and following not in phrase.second:
+                continue
+            end = match_texts(phrase, texts, clauses, start)
+            if end != -1:
+                found.append((end, phrase))
+
+
 def match_texts(phrase: Phrase, texts: list[str], clauses: list[int], start: int) -> int:
     """End index (exclusive) of the shortest match of `phrase` at `start`, or -1.
 
-    A match never crosses a clause boundary.
+    A match never crosses a clause boundary. With gaps, the first match found trying
+    the shortest skip at each gap first (left to right), as a backtracking walk over
+    the elements would find it.
     """
     clause = clauses[start]
     n = len(texts)
@@ -186,22 +242,26 @@ def match_texts(phrase: Phrase, texts: list[str], clauses: list[int], start: int
             if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
                 return -1
         return end
+    return _match_segments(phrase.segments, 0, start, texts, clauses, clause, n)
 
-    def walk(elem_i: int, tok_i: int) -> int:
-        if elem_i == len(phrase.elems):
-            return tok_i
-        elem = phrase.elems[elem_i]
-        if elem.kind == "gap":
-            for skip in range(GAP_MAX + 1):
-                j = tok_i + skip
-                if j >= n or clauses[j] != clause:
-                    return -1
-                end = walk(elem_i + 1, j)
-                if end != -1:
-                    return end
-            return -1
-        if tok_i >= n or clauses[tok_i] != clause or not elem.accepts(texts[tok_i]):
-            return -1
-        return walk(elem_i + 1, tok_i + 1)
 
-    return walk(0, start)
+def _match_segments(segments: tuple[tuple[Elem, ...], ...], k: int, pos: int, texts: list[str],
+                    clauses: list[int], clause: int, n: int) -> int:
+    """Segment k at token `pos` (which lies in `clause`), then the gap and the rest."""
+    run = segments[k]
+    end = pos + len(run)
+    if run:
+        if end > n or clauses[end - 1] != clause:  # clause ids never decrease
+            return -1
+        for elem, word in zip(run, texts[pos:end]):
+            if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
+                return -1
+    if k + 1 == len(segments):
+        return end
+    for j in range(end, min(end + GAP_MAX + 1, n)):
+        if clauses[j] != clause:
+            return -1
+        found = _match_segments(segments, k + 1, j, texts, clauses, clause, n)
+        if found != -1:
+            return found
+    return -1

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.fuzzy import TypoCorrector
-from saveroute.policy.phrases import PhraseIndex, compile_phrase
+from saveroute.policy.phrases import Phrase, PhraseIndex, _matches_from, compile_phrase
 from saveroute.engine.text.tokens import Tokenised, tokenise
 from saveroute.policy.schema import CAUSES, Cue, Policy
 
@@ -135,18 +135,18 @@ class CueMatcher:
         """Markers (all of them) and cues (leftmost-longest, non-overlapping) in one pass."""
         markers: list[Marker] = []
         cues: list[tuple[int, int, Cue]] = []
-        matches_at = self.index.matches_at
-        trie, generic_for = self.index.trie, self.index.generic_for
-        generic_cache = self.index.generic_cache
+        starts_get, start_entry = self.index.starts.get, self.index.start_entry
+        order = self.order
         free_from = 0
+        found: list[tuple[int, Phrase]] = []
         for i, word in enumerate(texts):
-            if word not in trie:
-                generic = generic_cache.get(word)
-                if generic is None:
-                    generic = generic_for(word)
-                if not generic:
-                    continue  # most words start no phrase: skip the call
-            found = matches_at(texts, clauses, i)
+            entry = starts_get(word)
+            if entry is None:
+                entry = start_entry(word)
+            if not entry:
+                continue  # most words start no phrase
+            node, generic = entry
+            _matches_from(node, generic, texts, clauses, i, found)
             if not found:
                 continue
             options = []
@@ -155,9 +155,13 @@ class CueMatcher:
                     markers.append(Marker(phrase.owner, i, end, clauses[i], scopes[i]))
                 elif i >= free_from:
                     options.append((end, phrase.owner))
+            found.clear()
             if options:
                 # longest span first; then the heavier cue; then policy order (deterministic)
-                end, cue = min(options, key=lambda o: (-o[0], -o[1].weight, self.order[o[1].id]))
+                if len(options) == 1:
+                    end, cue = options[0]
+                else:
+                    end, cue = min(options, key=lambda o: (-o[0], -o[1].weight, order[o[1].id]))
                 cues.append((i, end, cue))
                 free_from = end
         return markers, cues
