@@ -12,6 +12,7 @@ regression `prior` is the intercept and `unseen` is zero; for naive Bayes the
 weights are log P(f|c) as deltas from the class's unseen-word value.
 """
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -48,31 +49,27 @@ class _Compiled:
         self.vectors = {f: tuple(v) for f, v in model.features.items()}
         width = len(self.classes)
         # lift of a feature for class i: its delta for i minus its mean delta elsewhere;
-        # one dict per class so ranking words is a C-level look-up per word
-        lifts = [
-            {f: v[i] - (sum(v) - v[i]) / (width - 1) for f, v in model.features.items()} for i in range(width)
-        ]
-        # per class, the rank of each of its 400 most telling features (0 = most telling)
-        self.ranks: list[dict[str, int]] = [
-            {f: r for r, f in enumerate(sorted(table, key=lambda f: (-table[f], f))[:400])} for table in lifts
-        ]
-        # first word -> the second words the model knows after it: a bigram's string is
-        # built only when the model has it
-        following: dict[str, set[str]] = {}
+        # per class, the rank of each of its 400 most telling features (0 = most telling),
+        # one dict per class so ranking words is a C-level look-up per word. The order is
+        # (-lift, feature), a total order, so the 400 smallest are picked without sorting all.
+        items = [(f, v, sum(v)) for f, v in model.features.items()]
+        others = width - 1
+        self.ranks: list[dict[str, int]] = []
+        for i in range(width):
+            top = heapq.nsmallest(400, [(-(v[i] - (total - v[i]) / others), f) for f, v, total in items])
+            self.ranks.append({f: r for r, (_, f) in enumerate(top)})
+        # (first word, second word) -> the bigram feature, for every bigram the model has:
+        # a bigram's string is never built, and the look-ups run in C
+        self.bigrams: dict[tuple[str, str], str] = {}
         for f in model.features:
             if "_" in f:
                 first, second = f.split("_", 1)
-                following.setdefault(first, set()).add(second)
-        self.following = {first: frozenset(seconds) for first, seconds in following.items()}
+                self.bigrams[(first, second)] = f
 
     def known_features(self, words: list[str]) -> list[str]:
         """The unigrams and bigrams of `words` the model has, sorted (deterministic)."""
-        vectors, following = self.vectors, self.following
-        known = {w for w in words if w in vectors}
-        for a, b in zip(words, words[1:]):
-            seconds = following.get(a)
-            if seconds is not None and b in seconds:
-                known.add(f"{a}_{b}")
+        known = set(filter(self.vectors.__contains__, words))
+        known.update(filter(None, map(self.bigrams.get, zip(words, words[1:]))))
         return sorted(known)
 
 
