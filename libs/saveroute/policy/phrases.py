@@ -256,12 +256,32 @@ def _match_segments(segments: tuple[tuple[Elem, ...], ...], k: int, pos: int, te
         for elem, word in zip(run, texts[pos:end]):
             if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
                 return -1
-    if k + 1 == len(segments):
+    k += 1
+    if k == len(segments):
         return end
+    run = segments[k]
+    if not run or k + 1 < len(segments):  # two gaps in a row, or more gaps to come: recurse
+        for j in range(end, min(end + GAP_MAX + 1, n)):
+            if clauses[j] != clause:
+                return -1
+            found = _match_segments(segments, k, j, texts, clauses, clause, n)
+            if found != -1:
+                return found
+        return -1
+    # the last run, after the last gap (the common case): tried in place at each skip
+    first, length = run[0], len(run)
     for j in range(end, min(end + GAP_MAX + 1, n)):
         if clauses[j] != clause:
             return -1
-        found = _match_segments(segments, k + 1, j, texts, clauses, clause, n)
-        if found != -1:
-            return found
+        word = texts[j]
+        if not (first.kind == "any" or word in first.words or word.startswith(first.prefixes)):
+            continue
+        last = j + length
+        if last > n or clauses[last - 1] != clause:
+            continue
+        for elem, word in zip(run, texts[j:last]):
+            if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
+                break
+        else:
+            return last
     return -1

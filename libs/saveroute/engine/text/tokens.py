@@ -70,40 +70,45 @@ def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> T
     ends: list[int] = []
     clauses: list[int] = []
     scopes: list[int] = []
+    add_text, add_start, add_end = texts.append, starts.append, ends.append
+    add_clause, add_scope = clauses.append, scopes.append
     clause = scope = 0
+    last_clause = -1  # the clause of the last word kept: a boundary with no word since opens no clause
     after_contrast: set[int] = set()
     find = lowered.find
+    spelt = spelling.get
     position = 0
     # findall hands back plain (word, hard, soft) tuples, far cheaper per token than
     # match objects; a word's offset is found from the end of the one before it,
     # since what lies between two words holds no word character.
     for piece, hard, _soft in _TOKEN_RE.findall(lowered):
         if not piece:
-            if hard and clauses and clauses[-1] == clause:
+            if hard and last_clause == clause:
                 clause += 1
             scope += 1
             continue
         begin = find(piece, position)
-        position = finish = begin + len(piece)
-        word = spelling.get(piece, piece)
+        position = begin + len(piece)
+        word = spelt(piece, piece)
         if word in contrast:
-            if clauses and clauses[-1] == clause:
+            if last_clause == clause:
                 clause += 1
             scope += 1
             after_contrast.add(clause)
         if "'" in word or " " in word:
             for part in split_word(word):
-                texts.append(part)
-                starts.append(begin)
-                ends.append(finish)
-                clauses.append(clause)
-                scopes.append(scope)
+                add_text(part)
+                add_start(begin)
+                add_end(position)
+                add_clause(clause)
+                add_scope(scope)
         else:
-            texts.append(word)
-            starts.append(begin)
-            ends.append(finish)
-            clauses.append(clause)
-            scopes.append(scope)
+            add_text(word)
+            add_start(begin)
+            add_end(position)
+            add_clause(clause)
+            add_scope(scope)
+        last_clause = clause
     return Tokenised(texts, starts, ends, clauses, scopes, clause + 1 if texts else 0, frozenset(after_contrast))
 
 
