@@ -4,6 +4,7 @@ Subcommands are imported only when invoked, so `saveroute route` never pays for
 Kafka or HTTP imports. Register a new command by adding one line to COMMANDS.
 """
 
+import gc
 import importlib
 
 import click
@@ -34,7 +35,16 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attr = target.split(":")
-        return getattr(importlib.import_module(module_name), attr)
+        # importing builds classes, schemas and tables that live as long as the process:
+        # the cycle collector would only trace them for nothing
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            module = importlib.import_module(module_name)
+        finally:
+            if collecting:
+                gc.enable()
+        return getattr(module, attr)
 
 
 @click.group(cls=LazyGroup)

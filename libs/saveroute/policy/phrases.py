@@ -39,7 +39,17 @@ class Phrase:
     segments: tuple[tuple[Elem, ...], ...] = ()
 
 
+_ELEMS: dict[str, Elem] = {}  # element text -> Elem: elements are immutable, and the lexicon repeats them
+
+
 def _word_elem(text: str) -> Elem:
+    elem = _ELEMS.get(text)
+    if elem is None:
+        elem = _ELEMS[text] = _new_elem(text)
+    return elem
+
+
+def _new_elem(text: str) -> Elem:
     if text == "*":
         return Elem("any")
     if text == "...":

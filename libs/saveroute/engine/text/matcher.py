@@ -11,6 +11,8 @@ focus ("the real problem is"), after a contrast ("but ..."), or conceded
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import not_
 from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.fuzzy import TypoCorrector
 from saveroute.policy.phrases import Phrase, PhraseIndex, _matches_from, compile_phrase
@@ -18,6 +20,7 @@ from saveroute.engine.text.tokens import Tokenised, tokenise
 from saveroute.policy.schema import CAUSES, Cue, Policy
 
 _CAUSE_LABELS = frozenset(CAUSES)
+_NO_CLAUSES: frozenset[int] = frozenset()
 
 # marker kind -> the lexicon list that holds its phrases
 _MARKER_KINDS = {
@@ -114,9 +117,9 @@ class CueMatcher:
         tok = tokenise(text, self.spelling, self.contrast)
         correct, known, shortest = self.typos.correct, self.typos.vocabulary, self.typos.min_length
         texts, clauses = tok.texts, tok.clauses
-        for i, word in enumerate(texts):
-            if word in known:
-                continue
+        # the indexes of the words the lexicon does not know (most words it does), found in C
+        for i in list(compress(count(), map(not_, map(known.__contains__, texts)))):
+            word = texts[i]
             if not word.isascii():
                 # "café", "naïve": the lexicon's unaccented spelling, when that is the word it knows
                 folded = _fold_accents(word)
@@ -172,31 +175,35 @@ class CueMatcher:
             return TextAnalysis((), ())
         texts, clauses, scopes = tok.texts, tok.clauses, tok.scopes
         markers, cue_spans = self._scan(texts, clauses, scopes)
-        questions = [m for m in markers if m.kind == "question"]
-        # a negation word that is part of a cause cue ("never logged in", "no response") is
-        # that cue's own meaning, not a denial of the next cue ("... and nobody owns it")
-        owned = [(s, e) for s, e, cue in cue_spans if cue.label in _CAUSE_LABELS]
-        negators = [m for m in markers if m.kind == "negator"
-                    and not any(q.start <= m.start and m.end <= q.end for q in questions)
-                    and not any(s <= m.start and m.end <= e for s, e in owned)]
-        post = [m for m in markers if m.kind == "post_negator"]
-        retro_clauses = {m.clause - 1 for m in markers if m.kind == "retro_negator"}
-        focus_clauses = {m.clause for m in markers if m.kind == "focus"}
-        concessive_clauses = {
-            m.clause for m in markers if m.kind == "concessive" and (m.clause + 1) in tok.after_contrast
-        }
-        conditional_clauses = {m.clause for m in markers if m.kind == "conditional"}
+        if markers:
+            questions = [m for m in markers if m.kind == "question"]
+            # a negation word that is part of a cause cue ("never logged in", "no response") is
+            # that cue's own meaning, not a denial of the next cue ("... and nobody owns it")
+            owned = [(s, e) for s, e, cue in cue_spans if cue.label in _CAUSE_LABELS]
+            negators = [m for m in markers if m.kind == "negator"
+                        and not any(q.start <= m.start and m.end <= q.end for q in questions)
+                        and not any(s <= m.start and m.end <= e for s, e in owned)]
+            post = [m for m in markers if m.kind == "post_negator"]
+            retro_clauses = {m.clause - 1 for m in markers if m.kind == "retro_negator"}
+            focus_clauses = {m.clause for m in markers if m.kind == "focus"}
+            concessive_clauses = {
+                m.clause for m in markers if m.kind == "concessive" and (m.clause + 1) in tok.after_contrast
+            }
+            conditional_clauses = {m.clause for m in markers if m.kind == "conditional"}
+        else:  # most texts: nothing denies, focuses, concedes or conditions a cue
+            negators = post = []
+            retro_clauses = focus_clauses = concessive_clauses = conditional_clauses = _NO_CLAUSES
         long_text = len(texts) >= self.emphasis.long_text_tokens
         late = self.emphasis.late_position
         hits = []
         for start, end, cue in cue_spans:
             first_clause, first_scope, last_scope = clauses[start], scopes[start], scopes[end - 1]
-            negated = any(
+            negated = (negators and any(
                 m.end <= start and start - m.end <= self.window and m.scope == first_scope
                 for m in negators
-            ) or any(
+            )) or (post and any(
                 m.start >= end and m.start - end <= 2 and m.scope == last_scope for m in post
-            ) or first_clause in retro_clauses
+            )) or first_clause in retro_clauses
             emphasis = 1.0
             if first_clause in focus_clauses:
                 emphasis *= self.emphasis.focus
