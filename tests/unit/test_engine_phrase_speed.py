@@ -113,3 +113,47 @@ def test_adding_a_phrase_after_matching_is_seen():
     assert [p.source for _, p in index.matches_at(["too", "slow"], [0, 0], 0)] == ["too slow"]
     index.add(compile_phrase("too ...  slow", owner="b"))
     assert [p.source for _, p in index.matches_at(["too", "slow"], [0, 0], 0)] == ["too slow", "too ...  slow"]
+
+
+def reference_scan(matcher, texts: list[str], clauses: list[int], scopes: list[int]):
+    """The scan as it was: matches_at at every word, markers kept, leftmost-longest cues."""
+    from saveroute.engine.text.matcher import Marker
+
+    markers, cues, free_from = [], [], 0
+    for i in range(len(texts)):
+        options = []
+        for end, phrase in matcher.index.matches_at(texts, clauses, i):
+            if isinstance(phrase.owner, str):
+                markers.append(Marker(phrase.owner, i, end, clauses[i], scopes[i]))
+            elif i >= free_from:
+                options.append((end, phrase.owner))
+        if options:
+            end, cue = min(options, key=lambda o: (-o[0], -o[1].weight, matcher.order[o[1].id]))
+            cues.append((i, end, cue))
+            free_from = end
+    return markers, cues
+
+
+_MATCHER = None
+
+
+def _policy_matcher():
+    global _MATCHER
+    if _MATCHER is None:
+        from saveroute.engine.text.matcher import matcher_for
+        from saveroute.policy import load_policy
+
+        _MATCHER = matcher_for(load_policy())
+    return _MATCHER
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_the_inlined_scan_finds_what_matches_at_finds(data):
+    matcher = _policy_matcher()
+    vocabulary = sorted(matcher.typos.vocabulary)[:400] + ["not", "no", "but", "the", "too", "price", "expensive"]
+    texts = data.draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=25))
+    breaks = data.draw(st.lists(st.integers(0, 1), min_size=len(texts), max_size=len(texts)))
+    clauses = _clauses(len(texts), [b if i % 4 == 0 else 0 for i, b in enumerate(breaks)])
+    scopes = list(clauses)
+    assert matcher._scan(texts, clauses, scopes) == reference_scan(matcher, texts, clauses, scopes)

@@ -83,7 +83,22 @@ def split_phrase(phrase: str) -> list[str]:
     return out
 
 
+# phrase text -> its compiled parts: the policy schema compiles every phrase to check it,
+# and the matcher compiles the same texts again with their owners
+_PARTS: dict[str, tuple] = {}
+
+
 def compile_phrase(phrase: str, owner: object) -> Phrase:
+    parts = _PARTS.get(phrase)
+    if parts is None:
+        parts = _compile_parts(phrase)
+        if len(_PARTS) < 100_000:
+            _PARTS[phrase] = parts
+    return Phrase(parts[0], phrase, owner, *parts[1:])
+
+
+def _compile_parts(phrase: str) -> tuple:
+    """(elems, has_gap, second, segments) of a phrase; ValueError if it is malformed."""
     elems = tuple(_word_elem(part) for part in split_phrase(phrase))
     if not elems or elems[0].kind in ("any", "gap") or elems[-1].kind == "gap":
         raise ValueError(f"phrase {phrase!r} must start and end with a word")
@@ -100,7 +115,7 @@ def compile_phrase(phrase: str, owner: object) -> Phrase:
             else:
                 runs[-1].append(elem)
         segments = tuple(tuple(run) for run in runs)
-    return Phrase(elems, phrase, owner, has_gap, second, segments)
+    return elems, has_gap, second, segments
 
 
 _END = ""  # trie key that marks "a phrase ends here"

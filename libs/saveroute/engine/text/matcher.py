@@ -140,6 +140,7 @@ class CueMatcher:
         cues: list[tuple[int, int, Cue]] = []
         starts_get, start_entry = self.index.starts.get, self.index.start_entry
         order = self.order
+        n = len(texts)
         free_from = 0
         found: list[tuple[int, Phrase]] = []
         for i, word in enumerate(texts):
@@ -149,7 +150,24 @@ class CueMatcher:
             if not entry:
                 continue  # most words start no phrase
             node, generic = entry
-            _matches_from(node, generic, texts, clauses, i, found)
+            # the literal phrases: a walk down the frozen trie (PhraseIndex.matches_at, inlined)
+            if node is not None:
+                clause = clauses[i]
+                ends, children = node
+                j = i + 1
+                while True:
+                    if ends:
+                        for phrase in ends:
+                            found.append((j, phrase))
+                    if not children or j >= n or clauses[j] != clause:
+                        break
+                    node = children.get(texts[j])
+                    if node is None:
+                        break
+                    ends, children = node
+                    j += 1
+            if generic:
+                _matches_from(None, generic, texts, clauses, i, found)
             if not found:
                 continue
             options = []
