@@ -245,8 +245,20 @@ def _matches_from(node: tuple | None, generic: tuple[Phrase, ...], texts: list[s
         for phrase in generic:
             if phrase.second is not None and following not in phrase.second:
                 continue
-            end = match_texts(phrase, texts, clauses, start)
-            if end != -1:
+            if phrase.has_gap:
+                end = _match_segments(phrase.segments, 0, start, texts, clauses, clause, n)
+                if end != -1:
+                    found.append((end, phrase))
+                continue
+            # gap-free: match_texts's plain loop, inlined (this runs for most generic phrases)
+            elems = phrase.elems
+            end = start + len(elems)
+            if end > n or clauses[end - 1] != clause:  # clause ids never decrease
+                continue
+            for elem, word in zip(elems, texts[start:end]):
+                if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
+                    break
+            else:
                 found.append((end, phrase))
 
 
