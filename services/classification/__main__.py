@@ -9,8 +9,9 @@ NAME = "classification"
 
 
 def build(settings: RuntimeSettings, policy: Policy) -> Stage:
-    from saveroute.engine import classify
+    from saveroute.engine import classify, prepare_classifier
 
+    prepare_classifier(policy)  # compiled before the loop starts, so run_stage freezes it with the rest
     return Stage(NAME, INPUTS, ClassificationHandler(policy, classify), event_id)
 
 

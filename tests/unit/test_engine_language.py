@@ -487,9 +487,12 @@ def test_holdout10_and_12_situations_in_new_words(text, account, expected):
 def test_a_threat_to_look_elsewhere_taken_back_is_not_competitive():
     text = ("They need offline signing, which we don't have. He said they might look at other tools, "
             "but no one has started an evaluation.")
-    assert decision(text).cause.value == "product_fit"
-    assert decision("They need offline signing we don't have, so they are looking at other tools.").cause.value \
-        in ("competitive", "product_fit")
+    taken_back = decision(text)
+    assert taken_back.cause.value == "product_fit"
+    assert taken_back.classification.scores["competitive"] < 0  # the retracted threat counts against
+    # the same threat left standing is evidence of a rival
+    standing = decision("They need offline signing we don't have, so they are looking at other tools.")
+    assert standing.classification.scores["competitive"] > 0
 
 
 def test_absorbed_into_a_parent_with_its_own_agreement_leaves_cleanly():

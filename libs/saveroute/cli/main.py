@@ -4,10 +4,11 @@ Subcommands are imported only when invoked, so `saveroute route` never pays for
 Kafka or HTTP imports. Register a new command by adding one line to COMMANDS.
 """
 
-import gc
 import importlib
 
 import click
+
+from saveroute import collector
 
 # command name -> "module:attribute" of a click.Command
 COMMANDS: dict[str, str] = {
@@ -35,15 +36,9 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module_name, attr = target.split(":")
-        # importing builds classes, schemas and tables that live as long as the process:
-        # the cycle collector would only trace them for nothing
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        # importing builds classes, schemas and tables that live as long as the process
+        with collector.paused():
             module = importlib.import_module(module_name)
-        finally:
-            if collecting:
-                gc.enable()
         return getattr(module, attr)
 
 

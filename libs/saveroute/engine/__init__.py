@@ -5,15 +5,16 @@
     route(case, classification, policy)     -> Decision
     decide(scenario, policy)                -> Decision     (the three in a row)
     approval_task_for(decision)             -> ApprovalTask
+    prepare_classifier(policy)              compile the lexicon and model at start-up
 
 The Kafka services call the same stages one per process; `saveroute route`
 calls `decide`. Nothing here reads files, the clock or the network: `now` comes
 from the scenario, the policy is passed in.
 """
 
-from saveroute.engine.classification import classify
+from saveroute.engine.classification import classify, prepare_classifier
 from saveroute.engine.enrichment import enrich
 from saveroute.engine.pipeline import approval_task_for, decide
 from saveroute.engine.routing import route
 
-__all__ = ["approval_task_for", "classify", "decide", "enrich", "route"]
+__all__ = ["approval_task_for", "classify", "decide", "enrich", "prepare_classifier", "route"]

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from saveroute.engine.case_view import with_effective_signal
-from saveroute.engine.scoring import SCORED_CAUSES, Scored, TextReading, read_text, reason_code_key, score
-from saveroute.engine.similar_cases import Prediction, predict
+from saveroute.engine.scoring import SCORED_CAUSES, Scored, TextReading, read_text, score
+from saveroute.engine.similar_cases import Prediction, compiled_model, predict
 from saveroute.engine.text.matcher import Hit, TextAnalysis, matcher_for
 from saveroute.engine.text.tokens import shouted_words
 from saveroute.models import Classification, CueHit, EnrichedCase
@@ -191,7 +191,7 @@ def _explain(case: EnrichedCase, reading: TextReading, scored: Scored, predictio
             rules.append("classify.contradictory")
         else:
             evidence.append(f"Reason code '{code}' agrees ({code_words})")
-            rules.append(f"classify.reason_code.{reason_code_key(code)}")
+            rules.append(f"classify.reason_code.{scored.reason_code}")
     for flag in sensitive:
         hits = reading.sensitive.get(flag.value, [])
         quote = f": {_quote(hits)}" if hits else ""
@@ -206,6 +206,15 @@ def _explain(case: EnrichedCase, reading: TextReading, scored: Scored, predictio
         rules.append(f"classify.walk_away.{walk_away}")
     evidence.extend(case.evidence.notes)
     return list(dict.fromkeys(evidence)), list(dict.fromkeys(rules))
+
+
+def prepare_classifier(policy: Policy) -> None:
+    """Compile the policy's lexicon and model now instead of on the first signal, so a
+    process pays for them at start-up and can freeze them with the rest of its start-up
+    state (see saveroute.collector)."""
+    matcher_for(policy)
+    if policy.classification.model.data is not None:
+        compiled_model(policy.classification.model.data)
 
 
 def classify(case: EnrichedCase, policy: Policy) -> Classification:

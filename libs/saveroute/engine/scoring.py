@@ -84,6 +84,7 @@ def read_text(analysis: TextAnalysis, policy: Policy, scale: float = 1.0) -> Tex
 class Scored:
     scores: dict[str, float]
     cues: list[CueHit]
+    reason_code: str | None        # the source's code as the policy lists it (reason_code_key)
     reason_code_cause: str | None
     contradictory: bool
 
@@ -105,7 +106,8 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
 
     signal, ev = case.signal, case.evidence
     code = reason_code_key(signal.reason_code)
-    code_cause = cls.reason_codes.get(code).value if code and cls.reason_codes.get(code) else None
+    mapped = cls.reason_codes.get(code) if code else None
+    code_cause = mapped.value if mapped else None
 
     # Contradiction: the text denies the code's cause, or firmly names another,
     # incompatible cause while giving the code's cause no support at all.
@@ -176,4 +178,4 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
         scores["value"] += moved
         cues.append(CueHit(rule="classify.shift.budget_to_value", label="value", weight=round(moved, 3),
                            text="price language with unused value"))
-    return Scored(scores, cues, code_cause, contradictory)
+    return Scored(scores, cues, code, code_cause, contradictory)

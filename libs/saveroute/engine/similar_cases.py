@@ -73,11 +73,11 @@ class _Compiled:
         return sorted(known)
 
 
-_compiled: PerObject[CauseModel, _Compiled] = PerObject(_Compiled)
+compiled_model: PerObject[CauseModel, _Compiled] = PerObject(_Compiled)
 
 
 def predict(model: CauseModel, words: list[str]) -> Prediction | None:
-    compiled = _compiled(model)
+    compiled = compiled_model(model)
     vectors = compiled.vectors
     known = compiled.known_features(words)
     if not known:

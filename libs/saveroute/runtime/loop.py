@@ -22,7 +22,6 @@ bounded by one batch. Nothing is committed until the whole batch is done.
 
 from __future__ import annotations
 
-import gc
 import logging
 import signal
 import threading
@@ -33,6 +32,7 @@ from typing import Any, TypeVar
 
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 
+from saveroute.collector import freeze_startup
 from saveroute.runtime.backoff import Backoff
 from saveroute.runtime.batch import (
     InMessage,
@@ -385,10 +385,7 @@ def tune_gc(threshold: int) -> None:
     (`run_stage`), never for a runner embedded in another program.
     """
     if threshold:
-        gc.collect()
-        gc.freeze()
-        _gen0, gen1, gen2 = gc.get_threshold()
-        gc.set_threshold(threshold, gen1, gen2)
+        freeze_startup(young_threshold=threshold)
 
 
 def run_stage(stage: Stage, settings: RuntimeSettings | None = None) -> None:
