@@ -29,8 +29,9 @@ def counting(monkeypatch, cache):
     return calls
 
 
-def test_prepare_compiles_the_lexicon_and_model_so_the_first_signal_does_not(monkeypatch):
-    policy = load_policy()  # a fresh object: nothing cached for it yet
+def test_prepare_compiles_the_lexicon_and_model_so_the_first_signal_does_not(monkeypatch, tmp_path):
+    (tmp_path / "p.yaml").write_text('version: "fresh"\n')
+    policy = load_policy(tmp_path / "p.yaml")  # a new policy object: nothing compiled for it yet
     matchers, models = counting(monkeypatch, matcher_for), counting(monkeypatch, compiled_model)
     prepare_classifier(policy)
     assert len(matchers) == len(models) == 1
