@@ -3,8 +3,10 @@
 #   docker run saveroute create-topics
 #   docker run saveroute saveroute route - < scenarios.jsonl
 FROM python:3.11-slim AS build
+# a C compiler for mypyc, which compiles the engine's text modules (setup.py)
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py README.md ./
 COPY libs ./libs
 COPY services ./services
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .

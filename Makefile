@@ -16,7 +16,11 @@ system-deps:  ## Debian/Ubuntu packages: a real Redis server, Prometheus and pro
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(BIN)/.installed: pyproject.toml
+# the modules mypyc compiles at install time (pyproject.toml [tool.saveroute] compiled):
+# editing one rebuilds, so a compiled copy never shadows newer source
+COMPILED := $(shell sed -n '/^compiled = \[/,/^\]/s/^ *"\(libs[^"]*\)".*/\1/p' pyproject.toml)
+
+$(BIN)/.installed: pyproject.toml setup.py $(COMPILED)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

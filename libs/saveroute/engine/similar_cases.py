@@ -13,6 +13,7 @@ weights are log P(f|c) as deltas from the class's unseen-word value.
 """
 
 import heapq
+from collections.abc import Iterator
 import math
 from dataclasses import dataclass
 
@@ -23,20 +24,6 @@ from saveroute.policy.schema import CauseModel
 def features(words: list[str]) -> set[str]:
     """Unigrams and bigrams, as training counts them (prediction reads only the known ones)."""
     return set(words) | {f"{a}_{b}" for a, b in zip(words, words[1:])}
-
-
-@dataclass(frozen=True)
-class Prediction:
-    probabilities: dict[str, float]
-    known: list[str]
-    best: int
-    compiled: "_Compiled"
-
-    def top_words(self, limit: int = 3) -> list[str]:
-        """The known features that most favour the top class (computed only when shown)."""
-        ranks = self.compiled.ranks[self.best]
-        top = sorted([(ranks[f], f) for f in self.known if f in ranks])[:limit]
-        return [f.replace("_", " ") for _, f in top]
 
 
 class _Compiled:
@@ -73,6 +60,20 @@ class _Compiled:
         return sorted(known)
 
 
+@dataclass(frozen=True)
+class Prediction:
+    probabilities: dict[str, float]
+    known: list[str]
+    best: int
+    compiled: _Compiled
+
+    def top_words(self, limit: int = 3) -> list[str]:
+        """The known features that most favour the top class (computed only when shown)."""
+        ranks = self.compiled.ranks[self.best]
+        top = sorted([(ranks[f], f) for f in self.known if f in ranks])[:limit]
+        return [f.replace("_", " ") for _, f in top]
+
+
 compiled_model: PerObject[CauseModel, _Compiled] = PerObject(_Compiled)
 
 
@@ -83,8 +84,8 @@ def predict(model: CauseModel, words: list[str]) -> Prediction | None:
     if not known:
         return None
     n = len(known)
-    sums = map(sum, zip(*map(vectors.__getitem__, known)))  # per class, in C
-    scores = [p + n * u + total for p, u, total in zip(compiled.prior, compiled.unseen, sums)]
+    sums: Iterator[float] = map(sum, zip(*map(vectors.__getitem__, known)))  # per class, in C
+    scores: list[float] = [p + n * u + s for p, u, s in zip(compiled.prior, compiled.unseen, sums)]
     peak = max(scores)
     exps = [math.exp(x - peak) for x in scores]
     total = sum(exps)

@@ -7,6 +7,7 @@ regular expression per phrase.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 GAP_MAX = 5
@@ -29,7 +30,7 @@ class Elem:
 class Phrase:
     elems: tuple[Elem, ...]
     source: str
-    owner: object                  # what the phrase belongs to (a cue, a marker kind)
+    owner: Any                     # what the phrase belongs to (a cue, a marker kind)
     has_gap: bool = False          # gap-free phrases match with a plain loop, no backtracking
     # the exact words the second element accepts, when it is that simple: most generic
     # phrases are rejected on the next token without a call
@@ -139,7 +140,7 @@ class PhraseIndex:
 
     Matching reads a frozen copy of the trie whose nodes are (phrases ending here,
     children) pairs, and one memoised entry per start word: (trie node or None,
-    generic phrases), or False when no phrase can start at that word. Both are
+    generic phrases), or () when no phrase can start at that word. Both are
     rebuilt after `add`.
     """
 
@@ -149,8 +150,8 @@ class PhraseIndex:
     prefix_lengths: set[int] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
     generic_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # word -> generic_for(word)
-    # word -> (frozen trie node | None, generic phrases), or False: see start_entry
-    starts: dict[str, tuple | bool] = field(default_factory=dict)
+    # word -> (frozen trie node | None, generic phrases), or () when none: see start_entry
+    starts: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     _frozen: dict | None = None
 
     def add(self, phrase: Phrase) -> None:
@@ -181,15 +182,15 @@ class PhraseIndex:
         self._frozen = {w: freeze(child) for w, child in self.trie.items() if w != _END}
         return self._frozen
 
-    def start_entry(self, word: str) -> tuple | bool:
+    def start_entry(self, word: str) -> tuple[Any, ...]:
         """(frozen trie node or None, generic phrases) for phrases that may start at
-        `word`, or False when none can (memoised per word)."""
+        `word`, or an empty tuple when none can (memoised per word)."""
         entry = self.starts.get(word)
         if entry is None:
             frozen = self._frozen if self._frozen is not None else self._freeze()
             node = frozen.get(word)
             generic = self.generic_for(word)
-            entry = (node, generic) if node is not None or generic else False
+            entry = (node, generic) if node is not None or generic else ()
             if len(self.starts) < 100_000:
                 self.starts[word] = entry
         return entry

@@ -10,6 +10,7 @@ focus ("the real problem is"), after a contrast ("but ..."), or conceded
 
 import re
 import unicodedata
+from collections.abc import Set
 from dataclasses import dataclass
 from itertools import compress, count
 from operator import not_
@@ -44,7 +45,8 @@ def respell(phrase: str, spelling: dict[str, str]) -> list[str]:
     variants: list[list[str]] = [[]]
     for raw in _PHRASE_PART.findall(phrase):
         if raw.startswith("(") and raw.endswith(")"):
-            single, multi = [], []
+            single: list[str] = []
+            multi: list[str] = []
             for option in raw[1:-1].split("|"):
                 spelt = spell(option)
                 (multi if (" " in spelt or spelt.endswith("'s")) else single).append(spelt)
@@ -193,6 +195,10 @@ class CueMatcher:
             return TextAnalysis((), ())
         texts, clauses, scopes = tok.texts, tok.clauses, tok.scopes
         markers, cue_spans = self._scan(texts, clauses, scopes)
+        retro_clauses: Set[int]
+        focus_clauses: Set[int]
+        concessive_clauses: Set[int]
+        conditional_clauses: Set[int]
         if markers:
             questions = [m for m in markers if m.kind == "question"]
             # a negation word that is part of a cause cue ("never logged in", "no response") is
