@@ -49,15 +49,16 @@ def _sensitive(reading: TextReading, text: str, policy: Policy) -> list[Sensitiv
     for label in SENSITIVE_LABELS:
         hits = reading.sensitive.get(label, [])
         if label == "angry":
-            strong = sum(h.cue.weight for h in hits if h.cue.id == "sensitive.angry")
-            weak = sum(h.cue.weight for h in hits if h.cue.id != "sensitive.angry")
+            # float sums start at 0.0 (see scoring.score: mypyc keeps the start's type)
+            strong = sum((h.cue.weight for h in hits if h.cue.id == "sensitive.angry"), 0.0)
+            weak = sum((h.cue.weight for h in hits if h.cue.id != "sensitive.angry"), 0.0)
             shouted = shouted_words(text, matcher_for(policy).acronyms)
             shouting = "!!" in text or shouted >= cls.anger_caps_words
             words = max(1, len(text.split()))
             sustained = shouted >= cls.shouting_min_words and shouted / words >= cls.shouting_ratio
             if strong >= 3 or (strong + weak >= 1.5 and shouting) or sustained:
                 flags.append(Sensitive.angry)
-        elif sum(h.cue.weight for h in hits) >= 3:
+        elif sum((h.cue.weight for h in hits), 0.0) >= 3:
             flags.append(Sensitive(label))
     return flags
 
@@ -98,7 +99,7 @@ def _blend_model(case: EnrichedCase, reading: TextReading, scored: Scored, analy
         ):
             continue  # the model re-weighs what the evidence supports; alone it must be sure and well-read
         scores[cause_name] += model.weight * p
-    lead = max(prediction.probabilities, key=prediction.probabilities.get)
+    lead = max(prediction.probabilities, key=prediction.probabilities.__getitem__)
     scored.cues.append(CueHit(
         rule=f"model.similar_cases.{model.data.fingerprint}", label=lead,
         weight=round(model.weight * prediction.probabilities[lead], 3), text="", negated=False))

@@ -158,9 +158,12 @@ def score(case: EnrichedCase, reading: TextReading, has_text: bool, policy: Poli
     # A price ask made to match a competitor's offer is part of the competitive threat.
     competitive_text = reading.scores["competitive"]
     if competitive_text >= shifts.price_match_min_competitive and "cash_flow" not in reading.facets:
+        # sums of floats start at 0.0: compiled (mypyc), a generator's sum from the default
+        # start 0 keeps an int accumulator and raises on the first float
         price_match = sum(
-            h.cue.weight * h.emphasis for h in reading.support.get("commercial", []) if h.cue.id in _PRICE_MATCH_CUES
-        ) + sum(c.weight for c in cues if c.label == "commercial" and c.rule in _PRICE_MATCH_RULES)
+            (h.cue.weight * h.emphasis for h in reading.support.get("commercial", []) if h.cue.id in _PRICE_MATCH_CUES),
+            0.0,
+        ) + sum((c.weight for c in cues if c.label == "commercial" and c.rule in _PRICE_MATCH_RULES), 0.0)
         if price_match > 0:
             scores["commercial"] -= price_match
             scores["competitive"] += price_match
