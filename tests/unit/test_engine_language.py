@@ -516,3 +516,45 @@ def test_crm_reason_codes_are_read_like_stripes(code, text, cause, contradictory
     assert ("contradictory" in [i.value for i in d.evidence_issues]) is contradictory
     if not contradictory:
         assert any(r.startswith("classify.reason_code.") and " " not in r for r in d.rules)
+
+
+@pytest.mark.parametrize(
+    ("text", "cause", "flag", "distress"),
+    [
+        # holdout14's round, each situation in words of our own: an audit passed is not a death
+        ("The new cold-room module has passed every inspection this year and the team likes it. "
+         "The director who backed us left in June and her successor ignores our invitations.",
+         "relationship", None, None),
+        # a price breakdown is not a breakdown
+        ("Finance asked for a breakdown of the renewal, then said the price is fine; the real blocker is "
+         "that the app still has no e-invoicing integration.", None, None, None),
+        # a fuel-card supplier is not a chargeback, and their customers' disputes are not ours
+        ("The import from our fuel card provider fails every week and the fix promised for September never came.",
+         None, None, None),
+        # Indonesian: a lawyer who will handle any further charge is a legal threat
+        ("Hentikan langganan. Kalau ada tagihan lagi, pengacara kami yang akan urus.", None, "legal", None),
+        # asking for another person on the account is a relationship, not a switch of vendor
+        ("Sistem ok, tapi CSM baru tak faham operasi kami. Boleh tukar orang?", "relationship", None, None),
+        # a freeze that cannot meet our quoted price is a price problem, not a rival's quote
+        ("Opex is frozen for next year. Everyone uses it, but we cannot sign at the quoted price without 10% off.",
+         "commercial", None, None),
+    ],
+)
+def test_holdout14_situations_in_new_words(text, cause, flag, distress):
+    d = decision(text, account=True)
+    if cause is not None:
+        assert d.cause.value == cause
+    flags = {s.value for s in d.sensitive}
+    assert flags == ({flag} if flag else set())
+    assert d.classification.distress == distress
+
+
+def test_a_contact_who_moved_to_another_company_is_not_a_switch_of_vendor():
+    # Malay/Indonesian "pindah ke" is a switch of vendor; "pindah ke perusahaan lain" is a person leaving
+    d = decision("Pak Hendra yang dulu jadi contact utama sudah pindah ke perusahaan lain. "
+                 "Penggantinya belum pernah balas email kami.", account=True)
+    rules = {c.rule for c in d.classification.cues}
+    assert "relationship.champion_left" in rules
+    assert "competitive.switching" not in rules
+    switched = decision("Kami dah pindah ke sistem vendor lain bulan lepas.", account=True)
+    assert "competitive.switching" in {c.rule for c in switched.classification.cues}
