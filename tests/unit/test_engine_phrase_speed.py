@@ -149,7 +149,7 @@ def _policy_matcher():
 
 @settings(max_examples=200, deadline=None)
 @given(st.data())
-def test_the_inlined_scan_finds_what_matches_at_finds(data):
+def test_the_scan_finds_what_matches_at_finds(data):
     matcher = _policy_matcher()
     vocabulary = sorted(matcher.typos.vocabulary)[:400] + ["not", "no", "but", "the", "too", "price", "expensive"]
     texts = data.draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=25))

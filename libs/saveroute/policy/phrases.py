@@ -202,7 +202,7 @@ class PhraseIndex:
         entry = self.start_entry(texts[start])
         if entry:
             node, generic = entry
-            _matches_from(node, generic, texts, clauses, start, found)
+            matches_from(node, generic, texts, clauses, start, found)
         return found
 
     def generic_for(self, word: str) -> tuple[Phrase, ...]:
@@ -222,7 +222,7 @@ class PhraseIndex:
         return set(self.words)
 
 
-def _matches_from(node: tuple | None, generic: tuple[Phrase, ...], texts: list[str], clauses: list[int],
+def matches_from(node: tuple | None, generic: tuple[Phrase, ...], texts: list[str], clauses: list[int],
                   start: int, found: list[tuple[int, Phrase]]) -> None:
     """Append every (end, phrase) matching at `start` to `found` (see PhraseIndex.matches_at)."""
     clause = clauses[start]
@@ -246,20 +246,8 @@ def _matches_from(node: tuple | None, generic: tuple[Phrase, ...], texts: list[s
         for phrase in generic:
             if phrase.second is not None and following not in phrase.second:
                 continue
-            if phrase.has_gap:
-                end = _match_segments(phrase.segments, 0, start, texts, clauses, clause, n)
-                if end != -1:
-                    found.append((end, phrase))
-                continue
-            # gap-free: match_texts's plain loop, inlined (this runs for most generic phrases)
-            elems = phrase.elems
-            end = start + len(elems)
-            if end > n or clauses[end - 1] != clause:  # clause ids never decrease
-                continue
-            for elem, word in zip(elems, texts[start:end]):
-                if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
-                    break
-            else:
+            end = match_texts(phrase, texts, clauses, start)
+            if end != -1:
                 found.append((end, phrase))
 
 
@@ -277,7 +265,7 @@ def match_texts(phrase: Phrase, texts: list[str], clauses: list[int], start: int
         if end > n or clauses[end - 1] != clause:  # clause ids never decrease
             return -1
         for elem, word in zip(phrase.elems, texts[start:end]):
-            if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
+            if not elem.accepts(word):
                 return -1
         return end
     return _match_segments(phrase.segments, 0, start, texts, clauses, clause, n)
@@ -292,7 +280,7 @@ def _match_segments(segments: tuple[tuple[Elem, ...], ...], k: int, pos: int, te
         if end > n or clauses[end - 1] != clause:  # clause ids never decrease
             return -1
         for elem, word in zip(run, texts[pos:end]):
-            if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
+            if not elem.accepts(word):
                 return -1
     k += 1
     if k == len(segments):
@@ -312,13 +300,13 @@ def _match_segments(segments: tuple[tuple[Elem, ...], ...], k: int, pos: int, te
         if clauses[j] != clause:
             return -1
         word = texts[j]
-        if not (first.kind == "any" or word in first.words or word.startswith(first.prefixes)):
+        if not first.accepts(word):
             continue
         last = j + length
         if last > n or clauses[last - 1] != clause:
             continue
         for elem, word in zip(run, texts[j:last]):
-            if not (elem.kind == "any" or word in elem.words or word.startswith(elem.prefixes)):
+            if not elem.accepts(word):
                 break
         else:
             return last

@@ -12,11 +12,9 @@ import re
 import unicodedata
 from collections.abc import Set
 from dataclasses import dataclass
-from itertools import compress, count
-from operator import not_
 from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.fuzzy import TypoCorrector
-from saveroute.policy.phrases import Phrase, PhraseIndex, _matches_from, compile_phrase
+from saveroute.policy.phrases import Phrase, PhraseIndex, compile_phrase, matches_from
 from saveroute.engine.text.tokens import Tokenised, tokenise
 from saveroute.policy.schema import CAUSES, Cue, Policy
 
@@ -119,9 +117,9 @@ class CueMatcher:
         tok = tokenise(text, self.spelling, self.contrast)
         correct, known, shortest = self.typos.correct, self.typos.vocabulary, self.typos.min_length
         texts, clauses = tok.texts, tok.clauses
-        # the indexes of the words the lexicon does not know (most words it does), found in C
-        for i in list(compress(count(), map(not_, map(known.__contains__, texts)))):
-            word = texts[i]
+        for i, word in enumerate(texts):
+            if word in known:
+                continue  # most words: the lexicon knows them
             if not word.isascii():
                 # "café", "naïve": the lexicon's unaccented spelling, when that is the word it knows
                 folded = _fold_accents(word)
@@ -140,36 +138,15 @@ class CueMatcher:
         """Markers (all of them) and cues (leftmost-longest, non-overlapping) in one pass."""
         markers: list[Marker] = []
         cues: list[tuple[int, int, Cue]] = []
-        starts_get, start_entry = self.index.starts.get, self.index.start_entry
-        order = self.order
-        n = len(texts)
+        index, order = self.index, self.order
         free_from = 0
         found: list[tuple[int, Phrase]] = []
         for i, word in enumerate(texts):
-            entry = starts_get(word)
-            if entry is None:
-                entry = start_entry(word)
+            entry = index.start_entry(word)
             if not entry:
                 continue  # most words start no phrase
             node, generic = entry
-            # the literal phrases: a walk down the frozen trie (PhraseIndex.matches_at, inlined)
-            if node is not None:
-                clause = clauses[i]
-                ends, children = node
-                j = i + 1
-                while True:
-                    if ends:
-                        for phrase in ends:
-                            found.append((j, phrase))
-                    if not children or j >= n or clauses[j] != clause:
-                        break
-                    node = children.get(texts[j])
-                    if node is None:
-                        break
-                    ends, children = node
-                    j += 1
-            if generic:
-                _matches_from(None, generic, texts, clauses, i, found)
+            matches_from(node, generic, texts, clauses, i, found)
             if not found:
                 continue
             options = []

@@ -70,13 +70,9 @@ def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> T
     ends: list[int] = []
     clauses: list[int] = []
     scopes: list[int] = []
-    add_text, add_start, add_end = texts.append, starts.append, ends.append
-    add_clause, add_scope = clauses.append, scopes.append
     clause = scope = 0
     last_clause = -1  # the clause of the last word kept: a boundary with no word since opens no clause
     after_contrast: set[int] = set()
-    find = lowered.find
-    spelt = spelling.get
     position = 0
     # findall hands back plain (word, hard, soft) tuples, far cheaper per token than
     # match objects; a word's offset is found from the end of the one before it,
@@ -87,27 +83,20 @@ def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> T
                 clause += 1
             scope += 1
             continue
-        begin = find(piece, position)
+        begin = lowered.find(piece, position)
         position = begin + len(piece)
-        word = spelt(piece, piece)
+        word = spelling.get(piece, piece)
         if word in contrast:
             if last_clause == clause:
                 clause += 1
             scope += 1
             after_contrast.add(clause)
-        if "'" in word or " " in word:
-            for part in split_word(word):
-                add_text(part)
-                add_start(begin)
-                add_end(position)
-                add_clause(clause)
-                add_scope(scope)
-        else:
-            add_text(word)
-            add_start(begin)
-            add_end(position)
-            add_clause(clause)
-            add_scope(scope)
+        for part in split_word(word):
+            texts.append(part)
+            starts.append(begin)
+            ends.append(position)
+            clauses.append(clause)
+            scopes.append(scope)
         last_clause = clause
     return Tokenised(texts, starts, ends, clauses, scopes, clause + 1 if texts else 0, frozenset(after_contrast))
 
