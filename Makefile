@@ -18,7 +18,7 @@ system-deps:  ## Debian/Ubuntu packages: a real Redis server, Prometheus and pro
 
 # the modules mypyc compiles at install time (pyproject.toml [tool.saveroute] compiled):
 # editing one rebuilds, so a compiled copy never shadows newer source
-COMPILED := $(shell sed -n '/^compiled = \[/,/^\]/s/^ *"\(libs[^"]*\)".*/\1/p' pyproject.toml)
+COMPILED := $(shell $(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['tool']['saveroute']['compiled'])")
 
 $(BIN)/.installed: pyproject.toml setup.py $(COMPILED)
 	$(PYTHON) -m venv $(VENV)
