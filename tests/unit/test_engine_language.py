@@ -205,6 +205,33 @@ def test_a_capitalised_name_is_not_corrected_into_a_cue():
 
 
 @pytest.mark.parametrize(
+    ("word", "lexicon_word"),
+    [("floors", "floods"), ("mungkin", "mungkir"), ("talking", "taking"), ("property", "properly"),
+     ("retail", "retain"), ("alasan", "atasan"), ("content", "contest")],
+)
+def test_an_ordinary_word_is_not_rewritten_into_a_cue_word(word, lexicon_word):
+    from saveroute.engine.text.matcher import matcher_for
+
+    matcher = matcher_for(POLICY)
+    assert lexicon_word in matcher.typos.vocabulary  # the near-miss the corrector used to make
+    assert matcher.tokens(f"we have {word} here").texts[2] == word
+
+
+def test_typos_are_still_fixed_and_plurals_still_read_as_the_lexicon_word():
+    from saveroute.engine.text.matcher import matcher_for
+
+    texts = matcher_for(POLICY).tokens("paymnet failed again, the invoices are wrong").texts
+    assert texts[0] == "payment" and "invoice" in texts
+
+
+def test_an_ordinary_word_does_not_make_a_cause_or_distress():
+    """Two co-working floors are not a flood; 'mungkin' (maybe) is not a broken promise."""
+    floors = decision("We run two co-working floors and the members book rooms every day. "
+                      "Since our champion left nobody here owns the tool.")
+    assert floors.cause.value == "relationship" and floors.path.value == "relationship_rebuild"
+
+
+@pytest.mark.parametrize(
     ("text", "cause"),
     [
         ("The ops director who picked us left for a competitor in June and her replacement hasn't been appointed.",

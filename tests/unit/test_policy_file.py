@@ -46,6 +46,8 @@ def test_policy_from_environment(tmp_path, monkeypatch):
         ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: nonsense, phrases: [x]}\n', "lexicon.cues.0", "unknown label"),
         ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: value, phrases: ["... x"]}\n', "lexicon.cues.0", "must start and end"),
         ('version: "x"\napprovals:\n  finance_above_pct: 30\n  executive_above_pct: 20\n', "approvals", "executive_above_pct"),
+        ('version: "x"\nclassification:\n  known_words: {file: nope.txt}\n', "classification.known_words.file",
+         "cannot read"),
         ("version: [unclosed\n", "line", "not valid YAML"),
         ("- just\n- a list\n", "(top level)", "mapping"),
     ],

@@ -16,6 +16,7 @@ COMMANDS: dict[str, str] = {
     "explain": "saveroute.cli.explain:explain",
     "evaluate": "saveroute.cli.evaluate:evaluate",
     "train-model": "saveroute.cli.train_model:train_model",
+    "known-words": "saveroute.cli.known_words:known_words",
     "up": "saveroute.cli.up:up",
     "demo": "saveroute.cli.demo:demo",
     "replay": "saveroute.cli.replay:replay",

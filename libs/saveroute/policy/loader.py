@@ -50,11 +50,28 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _resolve_model_file(data: dict[str, Any], path: Path) -> None:
-    """A model file named in a policy is relative to that policy file."""
-    model = (data.get("classification") or {}).get("model")
-    if isinstance(model, dict) and isinstance(model.get("file"), str):
-        model["file"] = str((path.parent / model["file"]).resolve())
+_DATA_FILES = ("model", "known_words")  # classification sections that name a data file
+
+
+def _resolve_data_files(data: dict[str, Any], path: Path) -> None:
+    """A data file named in a policy (the model, the known words) is relative to that policy file."""
+    for key in _DATA_FILES:
+        section = (data.get("classification") or {}).get(key)
+        if isinstance(section, dict) and isinstance(section.get("file"), str):
+            section["file"] = str((path.parent / section["file"]).resolve())
+
+
+def _attach_known_words(data: dict[str, Any], source: str) -> None:
+    section = (data.get("classification") or {}).get("known_words")
+    if not isinstance(section, dict) or not section.get("file"):
+        return
+    words_path = Path(section["file"])
+    try:
+        text = words_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise PolicyError(source, "classification.known_words.file", f"cannot read {words_path}: {reason}") from exc
+    section["words"] = frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
 
 
 def _attach_model(data: dict[str, Any], source: str) -> None:
@@ -91,17 +108,18 @@ def _key_of(loc: tuple[Any, ...]) -> str:
 def _load(path_text: str | None) -> Policy:
     default_path = default_policy_path()
     data = _read_yaml(default_path)
-    _resolve_model_file(data, default_path)
+    _resolve_data_files(data, default_path)
     source = str(default_path)
     if path_text is not None:
         path = Path(path_text)
         override = _read_yaml(path)
-        _resolve_model_file(override, path)
+        _resolve_data_files(override, path)
         if "version" not in override:
             raise PolicyError(str(path), "version", "an operator policy must set its own version")
         data = _merge(data, override)
         source = str(path)
     _attach_model(data, source)
+    _attach_known_words(data, source)
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:

@@ -196,6 +196,14 @@ class ModelSettings(_Strict):
     data: CauseModel | None = None    # filled in by the loader, never written by hand
 
 
+class KnownWords(_Strict):
+    """Ordinary words that typo correction must not rewrite into cue words
+    (`saveroute known-words` writes the file)."""
+
+    file: str | None = None           # relative to the policy file that names it
+    words: frozenset[str] = frozenset()  # filled in by the loader, never written by hand
+
+
 class ClassificationPolicy(_Strict):
     reason_codes: dict[str, Cause | None]
     compatible: list[Annotated[list[Cause], Field(min_length=2, max_length=2)]]
@@ -205,6 +213,7 @@ class ClassificationPolicy(_Strict):
     emphasis: Emphasis
     unclear_min_score: float
     model: ModelSettings = ModelSettings()
+    known_words: KnownWords = KnownWords()
     unclear_min_score_no_text: float
     anger_caps_words: int
     shouting_min_words: int          # this many shouted words ...

@@ -1,8 +1,11 @@
 """One-edit typo correction onto the lexicon's own vocabulary (symmetric deletes).
 
 Only long words that are not already known are corrected, and only onto a word
-with the same first letter, so "expensvie" becomes "expensive" while short or
-ordinary words are left alone.
+with the same first letter, so "expensvie" becomes "expensive" while short words
+are left alone. An ordinary word (the policy's known-words list) is a real word,
+not a typo: it is never rewritten into a different one ("floors" stays "floors",
+not the cue word "floods"); it may only lose or gain an ending "s" or "d"
+("invoices" reads as "invoice"), which changes no meaning a cue cares about.
 """
 
 
@@ -23,13 +26,23 @@ def within_one_edit(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1:]
 
 
+def inflection_of(word: str, other: str) -> bool:
+    """True when one word is the other plus a final "s" or "d" (invoices/invoice, decide/decided)."""
+    if len(word) == len(other) + 1:
+        return word.startswith(other) and word[-1] in "sd"
+    if len(other) == len(word) + 1:
+        return other.startswith(word) and other[-1] in "sd"
+    return False
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
 class TypoCorrector:
-    def __init__(self, vocabulary: set[str], min_length: int):
+    def __init__(self, vocabulary: set[str], min_length: int, ordinary: frozenset[str] = frozenset()):
         self.vocabulary = frozenset(vocabulary)
+        self.ordinary = ordinary
         self.min_length = min_length
         index: dict[str, set[str]] = {}
         for word in vocabulary:
@@ -51,6 +64,8 @@ class TypoCorrector:
         for deleted in _deletes(word):
             candidates |= self._index.get(deleted, set())
         candidates = {c for c in candidates if c[0] == word[0] and within_one_edit(word, c)}
+        if word in self.ordinary:
+            candidates = {c for c in candidates if inflection_of(word, c)}
         result = min(candidates) if len(candidates) == 1 else word
         if len(self._cache) < 50_000:
             self._cache[word] = result

@@ -110,7 +110,8 @@ class CueMatcher:
                 for variant in respell(phrase, self.spelling):
                     self.index.add(compile_phrase(variant, kind))
         vocabulary = self.index.vocabulary()
-        self.typos = TypoCorrector(vocabulary, policy.classification.emphasis.fuzzy_min_length)
+        self.typos = TypoCorrector(vocabulary, policy.classification.emphasis.fuzzy_min_length,
+                                   policy.classification.known_words.words)
 
     # -- tokens -------------------------------------------------------------------------
     def tokens(self, text: str) -> Tokenised:
