@@ -585,3 +585,83 @@ def test_a_contact_who_moved_to_another_company_is_not_a_switch_of_vendor():
     assert "competitive.switching" not in rules
     switched = decision("Kami dah pindah ke sistem vendor lain bulan lepas.", account=True)
     assert "competitive.switching" in {c.rule for c in switched.classification.cues}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After twelve good years I'm closing Brightmoor at the end of March; my husband and I are retiring to the coast.",
+        "Quick note: Brightmoor Ventures will close on 15 December. Please end the subscription then.",
+        "Dengan sedih saya maklumkan Brightmoor Ventures Sdn Bhd akan ditutup. Terima kasih semua.",
+    ],
+)
+def test_a_closing_verb_next_to_the_customers_own_name_is_the_business_closing(text):
+    d = decision(text, account={"name": "Brightmoor Ventures Sdn Bhd"})
+    assert d.cause.value == "customer_change" and d.path.value == "clean_exit", text
+    assert "classify.walk_away.closing_by_name" in d.rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please close Brightmoor's account at the end of the month, we're consolidating logins.",  # the account, not the business
+        "Brightmoor Bakery is closing four of its nine shops after the new owners' review; the rest carry on.",  # partial
+    ],
+)
+def test_a_name_near_closing_words_that_is_not_the_business_closing(text):
+    d = decision(text, account={"name": "Brightmoor Bakery"})
+    assert d.path.value != "clean_exit", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tollgate Print was bought over by Marrow Media Group on 1 October. Marrow runs every site on its own "
+        "print-management system under a group agreement, so we move onto it for November.",
+        "We became part of the Hawksbill Hospitality group last month. Hawksbill already runs all its hotels on an "
+        "enterprise account with you and head office will add us there, so please cancel ours.",
+        "Company kami dah kena acquire oleh Teraju Holdings. Diorang memang dah ada enterprise contract sendiri, "
+        "so akaun kami ni redundant. Tolong close hujung bulan.",
+    ],
+)
+def test_absorbed_into_a_parent_that_already_has_its_own_system_is_a_walk_away(text):
+    d = decision(text)
+    assert d.cause.value == "customer_change" and d.path.value == "clean_exit", text
+
+
+def test_acquired_by_a_parent_with_no_system_of_its_own_is_a_change_to_adapt_to():
+    d = decision("We were bought over by Marrow Media Group. Marrow has no booking system of its own and their "
+                 "new COO is reviewing every vendor; nothing is decided yet.")
+    assert d.cause.value == "customer_change" and d.path.value == "adapt_to_change"
+
+
+def test_a_lone_acronym_is_not_shouting_but_a_repeated_or_running_capital_is():
+    from saveroute.engine.text.tokens import shouted_words
+
+    assert shouted_words("System still deducts 11% for EPF, kena marah dengan KWSP nanti.", frozenset()) == 0
+    assert shouted_words("It crashed FIVE times. FIVE.", frozenset()) == 2
+    assert shouted_words("Sistem DOWN LAGI pagi ni", frozenset()) == 2
+    assert shouted_words("I said NOTHING works", frozenset()) == 1
+
+
+def test_a_third_party_getting_angry_or_a_module_useless_to_us_is_not_an_angry_customer():
+    scolded = decision("Macam mana nak set kadar caruman EPF untuk staff atas 60? Kalau salah lagi kena marah "
+                       "dengan KWSP. Tolong ajar step.", signal={"source": "helpdesk"})
+    assert "angry" not in [s.value for s in scolded.classification.sensitive]
+    useless = decision("The gift-card module can't apply to combo meals, so it's useless to us unless that changes. "
+                       "How do we set it up?", signal={"source": "helpdesk"})
+    assert "angry" not in [s.value for s in useless.classification.sensitive]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("The March filing never went out and we were fined. Our lawyers are looking at the agreement.", "legal"),
+        ("Payroll ran twice for October. Our solicitor has been copied on this email.", "legal"),
+        ("Your outage cost us a day of sales and we expect you to reimburse the penalty in full.", "refund"),
+        ("Eight months and nothing delivered. I want every ringgit of the setup fee back.", "refund"),
+    ],
+)
+def test_legal_and_refund_in_new_words(text, flag):
+    d = decision(text)
+    assert flag in [s.value for s in d.classification.sensitive] and d.path.value == "staff_escalation", text

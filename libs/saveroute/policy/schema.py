@@ -17,7 +17,7 @@ SENSITIVE_LABELS = ["legal", "refund", "billing_dispute", "data_deletion", "angr
 FACET_LABELS = [
     "distress.grief", "distress.hardship",
     "product.how_to", "product.bug", "product.feature_gap", "product.complexity", "product.limit",
-    "walk_away.closing", "walk_away.absorbed", "temporary", "contract_change",
+    "walk_away.closing", "walk_away.absorbed", "walk_away.partial", "temporary", "contract_change",
     "cash_flow", "usage_positive", "named_competitor", "neutral",
 ]
 CUE_LABELS = set(CAUSES) | set(SENSITIVE_LABELS) | set(FACET_LABELS)
@@ -108,6 +108,12 @@ class Lexicon(_Strict):
     question: list[str] = []  # "boleh tak": a negation word that only asks a question
     spelling: dict[str, str]  # common typos and chat spellings -> the word the cues use
     cues: list[Cue]
+    # "I'm closing Corestill", "Lembah Indah Land akan ditutup": a closing verb right before
+    # or after the account's own name is the business closing, not an account being closed
+    closing_before_name: list[str] = []
+    closing_after_name: list[str] = []
+    closing_by_name_weight: float = 3.0  # added to customer_change, as the change.closing cue weighs
+    quantity_words: list[str] = []  # "closing four of its outlets": a partial closure, not the business
 
     @model_validator(mode="after")
     def _marker_phrases(self) -> "Lexicon":

@@ -105,5 +105,35 @@ _CAPS_RE = re.compile(r"\b[A-Z]{3,}\b")
 
 
 def shouted_words(text: str, acronyms: frozenset[str]) -> int:
-    """Words in capitals that are not known acronyms: a sign of shouting."""
-    return sum(1 for word in _CAPS_RE.findall(text) if word.lower() not in acronyms)
+    """Words in capitals that are not known acronyms: a sign of shouting.
+
+    A short capitalised word standing alone ("EPF", "KWSP", "SLA") is far more often an
+    acronym the policy does not list than a shout, so it counts only when it is five
+    letters or longer ("NOTHING"), stands in a run of capitalised words ("DOWN LAGI"),
+    or is said again ("FOUR times this month. FOUR.")."""
+    matches = [m for m in _CAPS_RE.finditer(text) if m.group().lower() not in acronyms]
+    seen: dict[str, int] = {}
+    for match in matches:
+        seen[match.group()] = seen.get(match.group(), 0) + 1
+    count = 0
+    for match in matches:
+        word = match.group()
+        if len(word) >= 5 or seen[word] > 1 or _in_run(match.start(), text):
+            count += 1
+    return count
+
+
+def _in_run(start: int, text: str) -> bool:
+    """Whether the capitalised word at `start` has a capitalised neighbour (two or more letters)."""
+    before = text[:start].rstrip(" ,!?.:;-")
+    end = start
+    while end < len(text) and text[end].isupper():
+        end += 1
+    after = text[end:].lstrip(" ,!?.:;-")
+    prev_words, next_words = before.split(), after.split()
+    return bool(prev_words and _is_caps(prev_words[-1])) or bool(next_words and _is_caps(next_words[0]))
+
+
+def _is_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
