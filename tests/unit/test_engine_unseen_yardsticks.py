@@ -1,8 +1,9 @@
-"""The engine on labelled sets it has never been tuned against (tests/data/unseen/).
+"""The engine on labelled sets it has never been tuned against (tests/data/unseen/), and
+on sets whose misses were read but that were not tuned to the bar (tests/data/partly_spent/).
 
-These measure generalisation, so the rules must not learn from them; the test guards
-against regressions only: zero safety violations, every line decided, and scores no
-lower than a floor a little under the recorded measurements (see the README there).
+These measure generalisation, so the rules must not learn from the unseen ones; the test
+guards against regressions only: zero safety violations, every line decided, and scores
+no lower than a floor a little under the recorded measurements (see the READMEs there).
 """
 
 import pytest
@@ -13,20 +14,24 @@ from saveroute.models import Scenario
 from saveroute.policy import load_policy
 from tests.support.engine_data import DATA, load_jsonl
 
-UNSEEN = DATA / "unseen"
 # set -> (cause macro-F1, path accuracy, approver chain exact) floors
 FLOORS = {
-    "holdout6": (0.90, 0.88, 0.95),
-    "holdout9": (0.85, 0.87, 0.95),
-    "holdout11": (0.86, 0.87, 0.95),
-    "holdout13": (0.82, 0.83, 0.95),  # first measured 0.85 / 0.85 / 0.97 (engine 9ad4eb8)
+    "unseen/holdout19": (0.88, 0.87, 0.93),  # first measured 0.915 / 0.900 / 0.950 (engine eb4ab3b and 28bf732)
+    "partly_spent/holdout6": (0.93, 0.91, 0.96),
+    "partly_spent/holdout9": (0.88, 0.91, 0.97),
+    "partly_spent/holdout11": (0.89, 0.94, 0.97),
+    "partly_spent/holdout13": (0.82, 0.91, 0.97),
+    "partly_spent/holdout15": (0.84, 0.92, 0.96),
+    "partly_spent/holdout16": (0.86, 0.91, 0.96),
+    "partly_spent/holdout17": (0.89, 0.92, 0.97),
+    "partly_spent/holdout18": (0.85, 0.86, 0.94),
 }
 
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_unseen_set_holds_its_floor(name):
     policy = load_policy()
-    rows = load_jsonl(UNSEEN / f"{name}.jsonl")
+    rows = load_jsonl(DATA / f"{name}.jsonl")
     report = evaluate([(r["expected"], decide(Scenario.model_validate(r), policy)) for r in rows],
                       policy.thresholds.margin_floor_pct)
     summary = report.summary()
@@ -38,5 +43,6 @@ def test_unseen_set_holds_its_floor(name):
     assert summary["approver_chain_exact"] >= approver_floor
 
 
-def test_every_unseen_file_has_a_floor():
-    assert sorted(p.stem for p in UNSEEN.glob("*.jsonl")) == sorted(FLOORS)
+def test_every_unseen_and_partly_spent_file_has_a_floor():
+    files = [f"{d}/{p.stem}" for d in ("unseen", "partly_spent") for p in (DATA / d).glob("*.jsonl")]
+    assert sorted(files) == sorted(FLOORS)
