@@ -8,6 +8,7 @@ reason, never later in the middle of a decision.
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,29 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-_DATA_FILES = ("model", "known_words")  # classification sections that name a data file
+def _parse_model(raw: bytes) -> Any:
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"is not valid JSON: {exc.msg}") from exc
+    if isinstance(parsed, dict):
+        parsed["fingerprint"] = hashlib.sha256(raw).hexdigest()[:12]
+    return parsed
+
+
+def _parse_words(raw: bytes) -> frozenset[str]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"is not UTF-8 text: {exc.reason}") from exc
+    return frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
+
+
+# classification sections that name a data file -> (the field the loader fills, how the file reads)
+_DATA_FILES: dict[str, tuple[str, Callable[[bytes], Any]]] = {
+    "model": ("data", _parse_model),
+    "known_words": ("words", _parse_words),
+}
 
 
 def _resolve_data_files(data: dict[str, Any], path: Path) -> None:
@@ -61,34 +84,21 @@ def _resolve_data_files(data: dict[str, Any], path: Path) -> None:
             section["file"] = str((path.parent / section["file"]).resolve())
 
 
-def _attach_known_words(data: dict[str, Any], source: str) -> None:
-    section = (data.get("classification") or {}).get("known_words")
-    if not isinstance(section, dict) or not section.get("file"):
-        return
-    words_path = Path(section["file"])
-    try:
-        text = words_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise PolicyError(source, "classification.known_words.file", f"cannot read {words_path}: {reason}") from exc
-    section["words"] = frozenset(w for w in text.split("\n") if w and not w.startswith("#"))
-
-
-def _attach_model(data: dict[str, Any], source: str) -> None:
-    model = (data.get("classification") or {}).get("model")
-    if not isinstance(model, dict) or not model.get("file"):
-        return
-    model_path = Path(model["file"])
-    try:
-        raw = model_path.read_bytes()
-        parsed = json.loads(raw)
-    except OSError as exc:
-        raise PolicyError(source, "classification.model.file", f"cannot read {model_path}: {exc.strerror or exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise PolicyError(source, "classification.model.file", f"{model_path} is not valid JSON: {exc.msg}") from exc
-    if isinstance(parsed, dict):
-        parsed["fingerprint"] = hashlib.sha256(raw).hexdigest()[:12]
-    model["data"] = parsed
+def _attach_data_files(data: dict[str, Any], source: str) -> None:
+    """Read each data file the merged policy names into the field the schema validates."""
+    for key, (field, parse) in _DATA_FILES.items():
+        section = (data.get("classification") or {}).get(key)
+        if not isinstance(section, dict) or not section.get("file"):
+            continue
+        path, where = Path(section["file"]), f"classification.{key}.file"
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise PolicyError(source, where, f"cannot read {path}: {exc.strerror or exc}") from exc
+        try:
+            section[field] = parse(raw)
+        except ValueError as exc:
+            raise PolicyError(source, where, f"{path} {exc}") from exc
 
 
 def _merge(base: Any, override: Any) -> Any:
@@ -118,8 +128,7 @@ def _load(path_text: str | None) -> Policy:
             raise PolicyError(str(path), "version", "an operator policy must set its own version")
         data = _merge(data, override)
         source = str(path)
-    _attach_model(data, source)
-    _attach_known_words(data, source)
+    _attach_data_files(data, source)
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
