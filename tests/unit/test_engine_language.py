@@ -606,11 +606,23 @@ def test_a_closing_verb_next_to_the_customers_own_name_is_the_business_closing(t
     [
         "Please close Brightmoor's account at the end of the month, we're consolidating logins.",  # the account, not the business
         "Brightmoor Bakery is closing four of its nine shops after the new owners' review; the rest carry on.",  # partial
+        "We're not closing Brightmoor, we're moving the bakery's ordering to head office's login.",  # denied
     ],
 )
 def test_a_name_near_closing_words_that_is_not_the_business_closing(text):
     d = decision(text, account={"name": "Brightmoor Bakery"})
     assert d.path.value != "clean_exit", text
+
+
+def test_an_article_or_a_trade_word_in_the_name_is_not_the_name():
+    """'The Hive Collective' is not named by every 'the'; 'Bengkel Kereta Ah Seng' is not
+    named by every 'bengkel' (workshop)."""
+    hive = decision("We're closing the account on the old card and moving billing to the new one; same team.",
+                    account={"name": "The Hive Collective"})
+    assert "classify.walk_away.closing_by_name" not in hive.rules
+    bengkel = decision("Bengkel tutup dua minggu untuk renovation, nanti buka balik.",
+                       account={"name": "Bengkel Kereta Ah Seng"})
+    assert "classify.walk_away.closing_by_name" not in bengkel.rules and bengkel.path.value != "clean_exit"
 
 
 @pytest.mark.parametrize(

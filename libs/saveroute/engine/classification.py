@@ -65,7 +65,8 @@ def _sensitive(reading: TextReading, text: str, policy: Policy) -> list[Sensitiv
 
 def _read(case: EnrichedCase, text: str, has_text: bool, policy: Policy) -> tuple[TextAnalysis, TextReading]:
     if has_text:
-        analysis = matcher_for(policy).analyse(text)
+        # the account's own name reads as one word, "@name", for cues like "closing @name"
+        analysis = matcher_for(policy).analyse(text, case.account.name if case.account else None)
         return analysis, read_text(analysis, policy)
     # No customer words: the subjects of recent tickets are weak evidence of what hurts.
     analysis = matcher_for(policy).analyse(_subjects(case, policy))
@@ -138,41 +139,10 @@ def _product_issue(facets: dict[str, Hit], cause: Cause, text: str) -> str | Non
     return issue
 
 
-def _closing_by_name(words: tuple[str, ...], name: str | None, policy: Policy) -> str | None:
-    """The customer's words with a closing verb right next to the account's own name
-    ("I'm closing Corestill", "Lembah Indah Land Sdn Bhd akan ditutup"): the quote, or None.
-    Names are matched on their first word, the way people write their company's name."""
-    if not name or not words:
-        return None
-    name_words = [w for w in name.lower().replace("-", " ").split() if w.isalnum()]
-    if not name_words or len(name_words[0]) < 3:
-        return None
-    lex = policy.lexicon
-    for i, word in enumerate(words):
-        if word != name_words[0]:
-            continue
-        end = i + 1
-        while end < len(words) and end - i < len(name_words) and words[end] == name_words[end - i]:
-            end += 1  # the rest of the name, as far as the text writes it
-        for verb in lex.closing_before_name:
-            parts = verb.split()
-            if i >= len(parts) and list(words[i - len(parts):i]) == parts:
-                return f"{verb} {name}"
-        for verb in lex.closing_after_name:
-            parts = verb.split()
-            after = end + len(parts)
-            if list(words[end:after]) == parts and not (
-                after < len(words) and (words[after].isdigit() or words[after] in lex.quantity_words)
-            ):
-                return f"{name} {verb}"
-    return None
-
-
-def _walk_away(facets: dict[str, Hit], cause: Cause, reading: TextReading,
-               closing_by_name: str | None = None) -> str | None:
+def _walk_away(facets: dict[str, Hit], cause: Cause, reading: TextReading) -> str | None:
     if cause != Cause.customer_change:
         return None
-    if ("walk_away.closing" in facets or closing_by_name) and "temporary" not in facets \
+    if "walk_away.closing" in facets and "temporary" not in facets \
             and "walk_away.partial" not in facets:  # closing four of ten outlets is a change, not an exit
         return "closing"
     ownership = any(h.cue.id == "change.ownership" for h in reading.support.get("customer_change", []))
@@ -183,7 +153,7 @@ def _walk_away(facets: dict[str, Hit], cause: Cause, reading: TextReading,
 
 def _explain(case: EnrichedCase, reading: TextReading, scored: Scored, prediction: Prediction | None,
              choice: _Choice, has_text: bool, sensitive: list[Sensitive], distress: str | None,
-             walk_away: str | None, closing_by_name: str | None) -> tuple[list[str], list[str]]:
+             walk_away: str | None) -> tuple[list[str], list[str]]:
     """The evidence in plain words, and the ids of the rules that fired."""
     cause = choice.cause
     words = cause.value.replace("_", " ")
@@ -234,13 +204,8 @@ def _explain(case: EnrichedCase, reading: TextReading, scored: Scored, predictio
         evidence.append(f"Customer in distress ({distress}): \u201c{reading.distress[distress].surface}\u201d")
         rules.append(f"classify.distress.{distress}")
     if walk_away:
-        facet = "walk_away.closing" if walk_away == "closing" else "walk_away.absorbed"
-        if facet in reading.facets:
-            quote = reading.facets[facet].surface
-        else:
-            quote = closing_by_name or ""
-            rules.append("classify.walk_away.closing_by_name")
-        evidence.append(f"Walk-away signal ({walk_away.replace('_', ' ')}): \u201c{quote}\u201d")
+        hit = reading.facets["walk_away.closing" if walk_away == "closing" else "walk_away.absorbed"]
+        evidence.append(f"Walk-away signal ({walk_away.replace('_', ' ')}): \u201c{hit.surface}\u201d")
         rules.append(f"classify.walk_away.{walk_away}")
     evidence.extend(case.evidence.notes)
     return list(dict.fromkeys(evidence)), list(dict.fromkeys(rules))
@@ -261,17 +226,12 @@ def classify(case: EnrichedCase, policy: Policy) -> Classification:
     has_text = bool(text.strip())
     analysis, reading = _read(case, text, has_text, policy)
     scored = score(case, reading, has_text, policy)
-    by_name = (_closing_by_name(analysis.words, case.account.name if case.account else None, policy)
-               if has_text and "walk_away.closing" not in reading.facets else None)
-    if by_name:
-        scored.scores["customer_change"] += policy.lexicon.closing_by_name_weight
     prediction = _blend_model(case, reading, scored, analysis, policy) if has_text else None
     choice = _choose(scored.scores, reading, analysis, has_text, policy)
     sensitive = _sensitive(reading, text, policy)
     distress = "grief" if "grief" in reading.distress else ("hardship" if "hardship" in reading.distress else None)
-    walk_away = _walk_away(reading.facets, choice.cause, reading, by_name)
-    evidence, rules = _explain(case, reading, scored, prediction, choice, has_text, sensitive, distress, walk_away,
-                               by_name)
+    walk_away = _walk_away(reading.facets, choice.cause, reading)
+    evidence, rules = _explain(case, reading, scored, prediction, choice, has_text, sensitive, distress, walk_away)
     # Validated construction: in pydantic v2 it is faster than model_construct (Rust vs Python).
     cue_hits = [
         CueHit(rule=h.cue.id, label=h.cue.label, weight=round(h.cue.weight * h.emphasis, 3),

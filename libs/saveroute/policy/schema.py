@@ -108,12 +108,6 @@ class Lexicon(_Strict):
     question: list[str] = []  # "boleh tak": a negation word that only asks a question
     spelling: dict[str, str]  # common typos and chat spellings -> the word the cues use
     cues: list[Cue]
-    # "I'm closing Corestill", "Lembah Indah Land akan ditutup": a closing verb right before
-    # or after the account's own name is the business closing, not an account being closed
-    closing_before_name: list[str] = []
-    closing_after_name: list[str] = []
-    closing_by_name_weight: float = 3.0  # added to customer_change, as the change.closing cue weighs
-    quantity_words: list[str] = []  # "closing four of its outlets": a partial closure, not the business
 
     @model_validator(mode="after")
     def _marker_phrases(self) -> "Lexicon":

@@ -58,6 +58,10 @@ def respell(phrase: str, spelling: dict[str, str]) -> list[str]:
 _PHRASE_PART = re.compile(r"\([^()]*\)|\S+")
 
 
+NAME_TOKEN = "@name"  # the account's own name, as the lexicon writes it ("closing @name")
+NAME_ARTICLES = frozenset({"the"})
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     cue: Cue
@@ -112,6 +116,7 @@ class CueMatcher:
         vocabulary = self.index.vocabulary()
         self.typos = TypoCorrector(vocabulary, policy.classification.emphasis.fuzzy_min_length,
                                    policy.classification.known_words.words)
+        self._names: dict[str, list[str]] = {}  # account name -> its words (see _name_words)
 
     # -- tokens -------------------------------------------------------------------------
     def tokens(self, text: str) -> Tokenised:
@@ -167,12 +172,35 @@ class CueMatcher:
                 free_from = end
         return markers, cues
 
-    def analyse(self, text: str) -> TextAnalysis:
+    def _name_words(self, name: str | None) -> list[str]:
+        """The account name as the tokeniser writes it, without a leading article ("The Hive
+        Collective" is found by "hive": every "the" is not the customer's name). Accounts
+        recur, so each name is tokenised once (the cache is bounded like the typo cache)."""
+        if not name:
+            return []
+        cached = self._names.get(name)
+        if cached is not None:
+            return cached
+        words = tokenise(name, self.spelling, self.contrast).texts
+        while words and words[0] in NAME_ARTICLES:
+            words = words[1:]
+        found = words if words and len(words[0]) >= 3 else []
+        if len(self._names) < 50_000:
+            self._names[name] = found
+        return found
+
+    def analyse(self, text: str, name: str | None = None) -> TextAnalysis:
+        """Cues and markers in `text`. With the account's `name`, each place the text writes
+        it (its first word, and as much of the rest as follows) reads as NAME_TOKEN, so the
+        lexicon can say "closing @name" like any other phrase; the model still sees the words."""
         tok = self.tokens(text)
         if not tok.texts:
             return TextAnalysis((), ())
         texts, clauses, scopes = tok.texts, tok.clauses, tok.scopes
-        markers, cue_spans = self._scan(texts, clauses, scopes)
+        name_words = self._name_words(name)
+        scanned = (_mark_name(texts, name_words, self.typos.vocabulary)
+                   if name_words and name_words[0] in texts else texts)
+        markers, cue_spans = self._scan(scanned, clauses, scopes)
         retro_clauses: Set[int]
         focus_clauses: Set[int]
         concessive_clauses: Set[int]
@@ -219,6 +247,26 @@ class CueMatcher:
             hits.append(Hit(cue, start, end, first_clause, negated, emphasis, surface,
                             first_clause in conditional_clauses))
         return TextAnalysis(tuple(hits), tuple(markers), tuple(texts))
+
+
+def _mark_name(texts: list[str], name_words: list[str], lexicon_words: frozenset[str]) -> list[str]:
+    """A copy of `texts` with every run that starts with the name's first word, and
+    follows the name as far as the text writes it, replaced by NAME_TOKEN. A run that
+    is only part of the name and starts with a word the lexicon uses stays words:
+    "Bengkel kami tutup" is the workshop, not "Bengkel Kereta Ah Seng" by name."""
+    marked = list(texts)
+    first, size = name_words[0], len(name_words)
+    for i, word in enumerate(texts):
+        if word != first:
+            continue
+        end = i + 1
+        while end < len(texts) and end - i < size and texts[end] == name_words[end - i]:
+            end += 1
+        if end - i < size and first in lexicon_words:
+            continue
+        for j in range(i, end):
+            marked[j] = NAME_TOKEN
+    return marked
 
 
 def _fold_accents(word: str) -> str:
