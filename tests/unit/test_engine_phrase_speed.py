@@ -116,21 +116,30 @@ def test_adding_a_phrase_after_matching_is_seen():
 
 
 def reference_scan(matcher, texts: list[str], clauses: list[int], scopes: list[int]):
-    """The scan as it was: matches_at at every word, markers kept, leftmost-longest cues."""
-    from saveroute.engine.text.matcher import Marker
+    """The scan stated plainly: matches_at at every word, markers kept, and leftmost-longest
+    cues found separately in each lane (reasons; alarms), a neutral cue in both and kept once."""
+    from saveroute.engine.text.matcher import _ALARM_LANE, _REASON_LANE, Marker
 
-    markers, cues, free_from = [], [], 0
+    markers = []
     for i in range(len(texts)):
-        options = []
         for end, phrase in matcher.index.matches_at(texts, clauses, i):
             if isinstance(phrase.owner, str):
                 markers.append(Marker(phrase.owner, i, end, clauses[i], scopes[i]))
-            elif i >= free_from:
-                options.append((end, phrase.owner))
-        if options:
-            end, cue = min(options, key=lambda o: (-o[0], -o[1].weight, matcher.order[o[1].id]))
+    found = []
+    for rank, lane in enumerate((_REASON_LANE, _ALARM_LANE)):
+        free_from = 0
+        for i in range(len(texts)):
+            options = [(end, phrase.owner) for end, phrase in matcher.index.matches_at(texts, clauses, i)
+                       if not isinstance(phrase.owner, str) and i >= free_from
+                       and matcher.lanes[phrase.owner.id] in (lane, 2)]
+            if options:
+                end, cue = min(options, key=lambda o: (-o[0], -o[1].weight, matcher.order[o[1].id]))
+                found.append((i, rank, end, cue))
+                free_from = end
+    cues = []
+    for i, _, end, cue in sorted(found, key=lambda f: (f[0], f[1])):
+        if not (cues and cues[-1][0] == i and cues[-1][1] == end and cues[-1][2] is cue):
             cues.append((i, end, cue))
-            free_from = end
     return markers, cues
 
 
@@ -151,7 +160,9 @@ def _policy_matcher():
 @given(st.data())
 def test_the_scan_finds_what_matches_at_finds(data):
     matcher = _policy_matcher()
-    vocabulary = sorted(matcher.typos.vocabulary)[:400] + ["not", "no", "but", "the", "too", "price", "expensive"]
+    vocabulary = sorted(matcher.typos.vocabulary)[:400] + [
+        "not", "no", "but", "the", "too", "price", "expensive",
+        "tak", "boleh", "harap", "legal", "team", "will", "review", "refund", "support", "rude"]
     texts = data.draw(st.lists(st.sampled_from(vocabulary), min_size=1, max_size=25))
     breaks = data.draw(st.lists(st.integers(0, 1), min_size=len(texts), max_size=len(texts)))
     clauses = _clauses(len(texts), [b if i % 4 == 0 else 0 for i, b in enumerate(breaks)])

@@ -1,6 +1,11 @@
 """Find the policy's cues in a text and decide which ones the text denies.
 
-At each position the longest cue wins and its words are consumed. A cue is
+At each position the longest cue wins and its words are consumed, in each of two
+lanes: the reasons a customer gives (causes and their facets) and the alarms an
+owner must not miss (legal, refund, dispute, deletion, anger, distress). Words
+can be both ("tak boleh harap" is unreliable service and an annoyed customer), so
+a cause cue never hides an alarm, nor an alarm a cause; a neutral phrase ("legal
+team will review") sits in both lanes and hides either. A cue is
 denied when a negator stands shortly before it in the same negation scope, a
 post-negator follows it ("... was never the issue"), or the next clause takes
 it back ("..., tapi bukan itu masalah utama"). Clauses get an emphasis weight:
@@ -16,9 +21,13 @@ from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.fuzzy import TypoCorrector
 from saveroute.policy.phrases import Phrase, PhraseIndex, compile_phrase, matches_from
 from saveroute.engine.text.tokens import Tokenised, tokenise
-from saveroute.policy.schema import CAUSES, Cue, Policy
+from saveroute.policy.schema import CAUSES, FACET_LABELS, SENSITIVE_LABELS, Cue, Policy
 
 _CAUSE_LABELS = frozenset(CAUSES)
+_ALARM_LABELS = frozenset(SENSITIVE_LABELS) | frozenset(x for x in FACET_LABELS if x.startswith("distress."))
+_NEUTRAL = "neutral"
+# a cue's lane in the scan (see the module docstring)
+_REASON_LANE, _ALARM_LANE, _BOTH_LANES = 0, 1, 2
 _NO_CLAUSES: frozenset[int] = frozenset()
 
 # marker kind -> the lexicon list that holds its phrases
@@ -104,8 +113,11 @@ class CueMatcher:
         # is its kind (a string), a cue's owner is the Cue.
         self.index = PhraseIndex()
         self.order: dict[str, int] = {}
+        self.lanes: dict[str, int] = {}
         for position, cue in enumerate(lex.cues):
             self.order[cue.id] = position
+            self.lanes[cue.id] = (_BOTH_LANES if cue.label == _NEUTRAL
+                                  else _ALARM_LANE if cue.label in _ALARM_LABELS else _REASON_LANE)
             for phrase in cue.phrases:
                 for variant in respell(phrase, self.spelling):
                     self.index.add(compile_phrase(variant, cue))
@@ -141,11 +153,11 @@ class CueMatcher:
     # -- matching -----------------------------------------------------------------------
     def _scan(self, texts: list[str], clauses: list[int], scopes: list[int]
               ) -> tuple[list[Marker], list[tuple[int, int, Cue]]]:
-        """Markers (all of them) and cues (leftmost-longest, non-overlapping) in one pass."""
+        """Markers (all of them) and cues (leftmost-longest, non-overlapping within a lane) in one pass."""
         markers: list[Marker] = []
         cues: list[tuple[int, int, Cue]] = []
-        index, order = self.index, self.order
-        free_from = 0
+        index, order, lanes = self.index, self.order, self.lanes
+        free_reason = free_alarm = 0
         found: list[tuple[int, Phrase]] = []
         for i, word in enumerate(texts):
             entry = index.start_entry(word)
@@ -155,21 +167,29 @@ class CueMatcher:
             matches_from(node, generic, texts, clauses, i, found)
             if not found:
                 continue
-            options = []
+            reasons: list[tuple[int, Cue]] = []
+            alarms: list[tuple[int, Cue]] = []
             for end, phrase in found:
-                if isinstance(phrase.owner, str):
-                    markers.append(Marker(phrase.owner, i, end, clauses[i], scopes[i]))
-                elif i >= free_from:
-                    options.append((end, phrase.owner))
+                owner = phrase.owner
+                if isinstance(owner, str):
+                    markers.append(Marker(owner, i, end, clauses[i], scopes[i]))
+                    continue
+                lane = lanes[owner.id]
+                if lane != _ALARM_LANE and i >= free_reason:
+                    reasons.append((end, owner))
+                if lane != _REASON_LANE and i >= free_alarm:
+                    alarms.append((end, owner))
             found.clear()
-            if options:
-                # longest span first; then the heavier cue; then policy order (deterministic)
-                if len(options) == 1:
-                    end, cue = options[0]
-                else:
-                    end, cue = min(options, key=lambda o: (-o[0], -o[1].weight, order[o[1].id]))
-                cues.append((i, end, cue))
-                free_from = end
+            reason = _best(reasons, order) if reasons else None
+            alarm = _best(alarms, order) if alarms else None
+            if reason is not None:
+                cues.append((i, reason[0], reason[1]))
+                free_reason = reason[0]
+            if alarm is not None:
+                if reason is None or alarm[1] is not reason[1] or alarm[0] != reason[0]:
+                    # (a neutral phrase that won both lanes is one hit)
+                    cues.append((i, alarm[0], alarm[1]))
+                free_alarm = alarm[0]
         return markers, cues
 
     def _name_words(self, name: str | None) -> list[str]:
@@ -247,6 +267,13 @@ class CueMatcher:
             hits.append(Hit(cue, start, end, first_clause, negated, emphasis, surface,
                             first_clause in conditional_clauses))
         return TextAnalysis(tuple(hits), tuple(markers), tuple(texts))
+
+
+def _best(options: list[tuple[int, Cue]], order: dict[str, int]) -> tuple[int, Cue]:
+    """The longest span first; then the heavier cue; then policy order (deterministic)."""
+    if len(options) == 1:
+        return options[0]
+    return min(options, key=lambda o: (-o[0], -o[1].weight, order[o[1].id]))
 
 
 def _mark_name(texts: list[str], name_words: list[str], lexicon_words: frozenset[str]) -> list[str]:
