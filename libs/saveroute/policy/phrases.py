@@ -100,7 +100,11 @@ def compile_phrase(phrase: str, owner: object) -> Phrase:
 
 def _compile_parts(phrase: str) -> tuple:
     """(elems, has_gap, second, segments) of a phrase; ValueError if it is malformed."""
-    elems = tuple(_word_elem(part) for part in split_phrase(phrase))
+    parts = split_phrase(phrase)
+    if any("?" in part for part in parts):
+        raise ValueError(f"phrase {phrase!r}: '?' is not phrase syntax; write the phrase with and without "
+                         "the optional words")
+    elems = tuple(_word_elem(part) for part in parts)
     if not elems or elems[0].kind in ("any", "gap") or elems[-1].kind == "gap":
         raise ValueError(f"phrase {phrase!r} must start and end with a word")
     second = None

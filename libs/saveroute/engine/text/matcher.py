@@ -44,13 +44,16 @@ def respell(phrase: str, spelling: dict[str, str]) -> list[str]:
     "dekat"), so a phrase written with the raw spelling ("(our|their|its) branches")
     could never match. An alternation option of several words ("(this morning|today)")
     or a respelling of several tokens cannot sit inside an alternation, which holds
-    one word per option, so it becomes a variant phrase of its own.
+    one word per option, so it becomes a variant phrase of its own; so does a
+    hyphenated option ("(pop-up|popup)").
     """
     def spell(words: str) -> str:
         return " ".join(w if w.endswith("*") else spelling.get(w.lower(), w) for w in words.split())
 
     variants: list[list[str]] = [[]]
-    for raw in _PHRASE_PART.findall(phrase):
+    # a hyphen splits words, in text and in phrases alike ("pop-up" is "pop up"), so an
+    # option with one is an option of several words
+    for raw in _PHRASE_PART.findall(phrase.replace("-", " ")):
         if raw.startswith("(") and raw.endswith(")"):
             single: list[str] = []
             multi: list[str] = []
