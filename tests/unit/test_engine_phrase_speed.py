@@ -118,7 +118,7 @@ def test_adding_a_phrase_after_matching_is_seen():
 def reference_scan(matcher, texts: list[str], clauses: list[int], scopes: list[int]):
     """The scan stated plainly: matches_at at every word, markers kept, and leftmost-longest
     cues found separately in each lane (reasons; alarms), a neutral cue in both and kept once."""
-    from saveroute.engine.text.matcher import _ALARM_LANE, _REASON_LANE, Marker
+    from saveroute.engine.text.matcher import _ALARM_LANE, _BOTH_LANES, _REASON_LANE, Marker
 
     markers = []
     for i in range(len(texts)):
@@ -131,7 +131,7 @@ def reference_scan(matcher, texts: list[str], clauses: list[int], scopes: list[i
         for i in range(len(texts)):
             options = [(end, phrase.owner) for end, phrase in matcher.index.matches_at(texts, clauses, i)
                        if not isinstance(phrase.owner, str) and i >= free_from
-                       and matcher.lanes[phrase.owner.id] in (lane, 2)]
+                       and matcher.lanes[phrase.owner.id] in (lane, _BOTH_LANES)]
             if options:
                 end, cue = min(options, key=lambda o: (-o[0], -o[1].weight, matcher.order[o[1].id]))
                 found.append((i, rank, end, cue))

@@ -153,13 +153,11 @@ class PhraseIndex:
     by_prefix: dict[str, list[Phrase]] = field(default_factory=dict)
     prefix_lengths: set[int] = field(default_factory=set)
     words: set[str] = field(default_factory=set)
-    generic_cache: dict[str, tuple[Phrase, ...]] = field(default_factory=dict)  # word -> generic_for(word)
     # word -> (frozen trie node | None, generic phrases), or () when none: see start_entry
     starts: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     _frozen: dict | None = None
 
     def add(self, phrase: Phrase) -> None:
-        self.generic_cache.clear()
         self.starts.clear()
         self._frozen = None
         for elem in phrase.elems:
@@ -210,17 +208,12 @@ class PhraseIndex:
         return found
 
     def generic_for(self, word: str) -> tuple[Phrase, ...]:
-        """Wildcard, prefix and gap phrases that can start at `word` (memoised per word)."""
-        cached = self.generic_cache.get(word)
-        if cached is None:
-            phrases = list(self.by_word.get(word, ()))
-            for length in sorted(self.prefix_lengths):
-                if len(word) >= length:
-                    phrases.extend(self.by_prefix.get(word[:length], ()))
-            cached = tuple(phrases)
-            if len(self.generic_cache) < 100_000:
-                self.generic_cache[word] = cached
-        return cached
+        """Wildcard, prefix and gap phrases that can start at `word` (start_entry memoises it)."""
+        phrases = list(self.by_word.get(word, ()))
+        for length in sorted(self.prefix_lengths):
+            if len(word) >= length:
+                phrases.extend(self.by_prefix.get(word[:length], ()))
+        return tuple(phrases)
 
     def vocabulary(self) -> set[str]:
         return set(self.words)

@@ -178,10 +178,11 @@ class CueMatcher:
                     markers.append(Marker(owner, i, end, clauses[i], scopes[i]))
                     continue
                 lane = lanes[owner.id]
+                option = (end, owner)
                 if lane != _ALARM_LANE and i >= free_reason:
-                    reasons.append((end, owner))
+                    reasons.append(option)
                 if lane != _REASON_LANE and i >= free_alarm:
-                    alarms.append((end, owner))
+                    alarms.append(option)
             found.clear()
             reason = _best(reasons, order) if reasons else None
             alarm = _best(alarms, order) if alarms else None
@@ -189,8 +190,7 @@ class CueMatcher:
                 cues.append((i, reason[0], reason[1]))
                 free_reason = reason[0]
             if alarm is not None:
-                if reason is None or alarm[1] is not reason[1] or alarm[0] != reason[0]:
-                    # (a neutral phrase that won both lanes is one hit)
+                if alarm != reason:  # a neutral phrase that won both lanes is one hit
                     cues.append((i, alarm[0], alarm[1]))
                 free_alarm = alarm[0]
         return markers, cues
