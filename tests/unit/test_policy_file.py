@@ -45,6 +45,11 @@ def test_policy_from_environment(tmp_path, monkeypatch):
         ('version: "x"\nthresholds:\n  bogus: 1\n', "thresholds.bogus", "Extra inputs"),
         ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: nonsense, phrases: [x]}\n', "lexicon.cues.0", "unknown label"),
         ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: value, phrases: ["... x"]}\n', "lexicon.cues.0", "must start and end"),
+        # an option of several words becomes its own variant, which must be a phrase too
+        ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: value, phrases: ["(... late|slow) reply"]}\n',
+         "lexicon.cues.0", "must start and end"),
+        ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: value, phrases: ["tell me (the)? steps"]}\n',
+         "lexicon.cues.0", "not phrase syntax"),
         ('version: "x"\napprovals:\n  finance_above_pct: 30\n  executive_above_pct: 20\n', "approvals", "executive_above_pct"),
         ('version: "x"\nclassification:\n  known_words: {file: nope.txt}\n', "classification.known_words.file",
          "cannot read"),

@@ -3,9 +3,11 @@
 Syntax: `word` exact, `word*` prefix, `*` any one word, `...` up to five words,
 `(a|b|c)` any of (each may be a prefix). Phrases are indexed by their first
 element so matching a text costs one dictionary look-up per token, not one
-regular expression per phrase.
+regular expression per phrase. `respell` turns a phrase as written into the
+variants that are compiled; the policy check and the matcher both compile those.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,6 +123,39 @@ def _compile_parts(phrase: str) -> tuple:
                 runs[-1].append(elem)
         segments = tuple(tuple(run) for run in runs)
     return elems, has_gap, second, segments
+
+
+def respell(phrase: str, spelling: dict[str, str]) -> list[str]:
+    """A phrase as the tokeniser will see text: its words through the spelling map.
+
+    Text words are respelt before matching ("its" becomes "it 's", "kat" becomes
+    "dekat"), so a phrase written with the raw spelling ("(our|their|its) branches")
+    could never match. An alternation option of several words ("(this morning|today)")
+    or a respelling of several tokens cannot sit inside an alternation, which holds
+    one word per option, so it becomes a variant phrase of its own; so does a
+    hyphenated option ("(pop-up|popup)").
+    """
+    def spell(words: str) -> str:
+        return " ".join(w if w.endswith("*") else spelling.get(w.lower(), w) for w in words.split())
+
+    variants: list[list[str]] = [[]]
+    # a hyphen splits words, in text and in phrases alike ("pop-up" is "pop up"), so an
+    # option with one is an option of several words
+    for raw in _PHRASE_PART.findall(phrase.replace("-", " ")):
+        if raw.startswith("(") and raw.endswith(")"):
+            single: list[str] = []
+            multi: list[str] = []
+            for option in raw[1:-1].split("|"):
+                spelt = spell(option)
+                (multi if (" " in spelt or spelt.endswith("'s")) else single).append(spelt)
+            choices = ([f"({'|'.join(single)})"] if single else []) + multi
+        else:
+            choices = [raw if raw in ("*", "...") else spell(raw)]
+        variants = [v + [c] for v in variants for c in choices]
+    return list(dict.fromkeys(" ".join(v) for v in variants))
+
+
+_PHRASE_PART = re.compile(r"\([^()]*\)|\S+")
 
 
 _END = ""  # trie key that marks "a phrase ends here"

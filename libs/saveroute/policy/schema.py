@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from saveroute.models.enums import Cause, Path
-from saveroute.policy.phrases import compile_phrase
+from saveroute.policy.phrases import compile_phrase, respell
 
 CAUSES = [c.value for c in Cause]
 SENSITIVE_LABELS = ["legal", "refund", "billing_dispute", "data_deletion", "angry"]
@@ -78,6 +78,14 @@ class Offers(_Strict):
         return self
 
 
+def _check_phrase(phrase: str, owner: str) -> None:
+    """Compile a phrase as the matcher will: each variant `respell` makes of it (options of
+    several words, hyphenated options), so the check sees what runs. Raises ValueError
+    naming the phrase. (The lexicon's spelling map only swaps words, so it is left out.)"""
+    for variant in respell(phrase, {}):
+        compile_phrase(variant, owner)
+
+
 class Cue(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_.]+$")]
     label: str
@@ -93,7 +101,7 @@ class Cue(_Strict):
             if facet not in FACET_LABELS:
                 raise ValueError(f"unknown facet {facet!r} (one of {FACET_LABELS})")
         for phrase in self.phrases:
-            compile_phrase(phrase, self.id)  # raises ValueError naming the phrase
+            _check_phrase(phrase, self.id)
         return self
 
 
@@ -113,7 +121,7 @@ class Lexicon(_Strict):
     def _marker_phrases(self) -> "Lexicon":
         for name in ("negators", "post_negators", "retro_negators", "focus", "concessive", "conditional", "question"):
             for phrase in getattr(self, name):
-                compile_phrase(phrase, name)
+                _check_phrase(phrase, name)
         return self
 
     @model_validator(mode="after")

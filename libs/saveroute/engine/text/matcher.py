@@ -13,13 +13,12 @@ focus ("the real problem is"), after a contrast ("but ..."), or conceded
 ("sure, it's pricey, but ...").
 """
 
-import re
 import unicodedata
 from collections.abc import Set
 from dataclasses import dataclass
 from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.fuzzy import TypoCorrector
-from saveroute.policy.phrases import Phrase, PhraseIndex, compile_phrase, matches_from
+from saveroute.policy.phrases import Phrase, PhraseIndex, compile_phrase, matches_from, respell
 from saveroute.engine.text.tokens import Tokenised, tokenise
 from saveroute.policy.schema import CAUSES, FACET_LABELS, SENSITIVE_LABELS, Cue, Policy
 
@@ -37,37 +36,6 @@ _MARKER_KINDS = {
 }
 
 
-def respell(phrase: str, spelling: dict[str, str]) -> list[str]:
-    """A phrase as the tokeniser will see text: its words through the spelling map.
-
-    Text words are respelt before matching ("its" becomes "it 's", "kat" becomes
-    "dekat"), so a phrase written with the raw spelling ("(our|their|its) branches")
-    could never match. An alternation option of several words ("(this morning|today)")
-    or a respelling of several tokens cannot sit inside an alternation, which holds
-    one word per option, so it becomes a variant phrase of its own; so does a
-    hyphenated option ("(pop-up|popup)").
-    """
-    def spell(words: str) -> str:
-        return " ".join(w if w.endswith("*") else spelling.get(w.lower(), w) for w in words.split())
-
-    variants: list[list[str]] = [[]]
-    # a hyphen splits words, in text and in phrases alike ("pop-up" is "pop up"), so an
-    # option with one is an option of several words
-    for raw in _PHRASE_PART.findall(phrase.replace("-", " ")):
-        if raw.startswith("(") and raw.endswith(")"):
-            single: list[str] = []
-            multi: list[str] = []
-            for option in raw[1:-1].split("|"):
-                spelt = spell(option)
-                (multi if (" " in spelt or spelt.endswith("'s")) else single).append(spelt)
-            choices = ([f"({'|'.join(single)})"] if single else []) + multi
-        else:
-            choices = [raw if raw in ("*", "...") else spell(raw)]
-        variants = [v + [c] for v in variants for c in choices]
-    return list(dict.fromkeys(" ".join(v) for v in variants))
-
-
-_PHRASE_PART = re.compile(r"\([^()]*\)|\S+")
 
 
 NAME_TOKEN = "@name"  # the account's own name, as the lexicon writes it ("closing @name")
