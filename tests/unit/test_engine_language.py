@@ -273,11 +273,16 @@ def test_a_lone_model_vote_does_not_pick_a_save_path():
         ("I am done being polite. THREE weeks and NOTHING. Don't ever call me again.", "angry"),
         ("what a f***ing shambles", "angry"),
         ("sistem bodo ni asyik hang, celaka betul", "angry"),
+        # lawyers and money back in new words
+        ("The March filing never went out and we were fined. Our lawyers are looking at the agreement.", "legal"),
+        ("Payroll ran twice for October. Our solicitor has been copied on this email.", "legal"),
+        ("Your outage cost us a day of sales and we expect you to reimburse the penalty in full.", "refund"),
+        ("Eight months and nothing delivered. I want every ringgit of the setup fee back.", "refund"),
     ],
 )
 def test_indirect_sensitive_wording(text, flag):
     d = decision(text)
-    assert flag in [s.value for s in d.sensitive] and d.path.value == "staff_escalation"
+    assert flag in [s.value for s in d.sensitive] and d.path.value == "staff_escalation", text
 
 
 @pytest.mark.parametrize(
@@ -663,20 +668,6 @@ def test_a_third_party_getting_angry_or_a_module_useless_to_us_is_not_an_angry_c
     useless = decision("The gift-card module can't apply to combo meals, so it's useless to us unless that changes. "
                        "How do we set it up?", signal={"source": "helpdesk"})
     assert "angry" not in [s.value for s in useless.classification.sensitive]
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
-        ("The March filing never went out and we were fined. Our lawyers are looking at the agreement.", "legal"),
-        ("Payroll ran twice for October. Our solicitor has been copied on this email.", "legal"),
-        ("Your outage cost us a day of sales and we expect you to reimburse the penalty in full.", "refund"),
-        ("Eight months and nothing delivered. I want every ringgit of the setup fee back.", "refund"),
-    ],
-)
-def test_legal_and_refund_in_new_words(text, flag):
-    d = decision(text)
-    assert flag in [s.value for s in d.classification.sensitive] and d.path.value == "staff_escalation", text
 
 
 # Situations behind the partly-spent sets' and holdout20's misses, each in words of our own
