@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from saveroute.engine.similar_cases import features
+from saveroute.engine.similar_cases import features, model_words
 from saveroute.engine.text.matcher import matcher_for
 from saveroute.policy.schema import CAUSES, Policy
 
@@ -29,6 +29,17 @@ SMOOTHING = 0.5
 MIN_DOCS = 2  # a feature must appear in at least this many training texts
 LOGISTIC_C = 2.0  # inverse L2 strength; 1-2 scored alike left-one-set-out, 0.5 and below underfit
 KINDS = ("logistic", "naive-bayes")
+# Words that carry no cause on their own. A feature made only of these ("with",
+# "with_you") is left out of the model, so it cannot vote: scored as each labelled
+# set in turn left out of training, the model alone went from 0.894 to 0.907 cause
+# accuracy with this list and denied cue words marked (1,268 texts, 12 sets).
+FUNCTION_WORDS = frozenset("""
+a about all an and any are as at be been by can could did do does for from has have
+had he her here him his i if in into is it it's its just me my of on or our out she
+so some than that the their them then there these they this those to up us very was
+we were what which who will with would you your also 's
+ada dah dan dengan di dia ini itu je kami ke kita lah nak pun saya untuk yang
+""".split())
 
 
 class TrainingUnavailable(RuntimeError):
@@ -42,10 +53,17 @@ def _labelled_texts(rows: Iterable[dict[str, Any]], policy: Policy) -> list[tupl
     for row in rows:
         text = (row.get("signal") or {}).get("reason_text")
         cause = (row.get("expected") or {}).get("cause")
+        name = (row.get("account") or {}).get("name")
         if text and cause in CAUSES:
-            pairs.append((text, cause))
+            pairs.append((text, cause, name or ""))
     pairs.sort()
-    return [(features(matcher.tokens(text).texts), cause) for text, cause in pairs]
+    return [(_content(features(model_words(matcher.analyse(text, name or None)))), cause)
+            for text, cause, name in pairs]
+
+
+def _content(feats: set[str]) -> set[str]:
+    """The features that are not made only of function words."""
+    return {f for f in feats if not all(part in FUNCTION_WORDS for part in f.split("_"))}
 
 
 def train(rows: Iterable[dict[str, Any]], policy: Policy, kind: str = "logistic") -> dict[str, Any]:

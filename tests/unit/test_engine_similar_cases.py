@@ -97,3 +97,37 @@ def test_logistic_without_scikit_learn_says_how_to_get_it(monkeypatch):
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown model kind"):
         train(load_jsonl(DEV_SET), load_policy(), "forest")
+
+
+def test_the_model_reads_a_denied_cue_as_denied():
+    """ "support is fine" is no vote for service: the denied cue's words reach the model marked."""
+    from saveroute.engine.similar_cases import NEGATED, model_words
+    from saveroute.engine.text.matcher import matcher_for
+
+    matcher = matcher_for(load_policy())
+    denied = model_words(matcher.analyse("Your support team has honestly been great, we just stopped using it"))
+    assert NEGATED + "support" in denied and "support" not in denied
+    affirmed = model_words(matcher.analyse("Your support team never answers our tickets"))
+    assert "support" in affirmed and not any(w.startswith(NEGATED) for w in affirmed)
+
+
+def test_function_words_cannot_vote():
+    """A feature made only of function words ("with", "with_you") is left out of training;
+    a content word and a bigram holding one stay."""
+    rows = [{"signal": {"reason_text": text}, "expected": {"cause": cause}} for text, cause in [
+        ("we are moving with you to another vendor", "competitive"),
+        ("we are moving with you to another vendor next month", "competitive"),
+        ("the price with you is too high", "commercial"),
+        ("the price with you is far too high now", "commercial"),
+    ]]
+    features = train(rows, load_policy())["features"]
+    assert "with" not in features and "with_you" not in features and "are" not in features
+    assert "vendor" in features and "another_vendor" in features and "price" in features
+
+
+def test_new_owners_on_their_existing_account_with_us_is_a_walk_away():
+    """Once the model voted competitive on "with", "you" and "their"; function words no longer vote."""
+    d = decide(Scenario.model_validate(scenario(
+        "Our new owners run everything on their existing account with you",
+        signal={"source": "billing", "kind": "cancellation_request"})), load_policy())
+    assert (d.cause.value, d.path.value) == ("customer_change", "clean_exit")

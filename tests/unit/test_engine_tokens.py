@@ -112,3 +112,10 @@ def test_index_finds_exactly_what_each_phrase_matches(texts, breaks):
         )
         found = sorted((end, p.source) for end, p in index.matches_at(texts, clauses, start))
         assert found == expected
+
+
+def test_a_scope_break_word_stops_a_negator():
+    """ "can't use the courts when the monsoon starts": the negator does not reach the monsoon."""
+    tok = tokenise("Courts can't be used when the monsoon starts", {}, frozenset({"but"}), frozenset({"when"}))
+    assert tok.scopes[tok.texts.index("can't")] != tok.scopes[tok.texts.index("monsoon")]
+    assert tok.clauses[tok.texts.index("can't")] == tok.clauses[tok.texts.index("monsoon")]  # one clause still

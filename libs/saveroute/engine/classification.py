@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from saveroute.engine.case_view import with_effective_signal
 from saveroute.engine.scoring import SCORED_CAUSES, Scored, TextReading, read_text, score
-from saveroute.engine.similar_cases import Prediction, compiled_model, predict
+from saveroute.engine.similar_cases import Prediction, compiled_model, model_words, predict
 from saveroute.engine.text.matcher import Hit, TextAnalysis, matcher_for
 from saveroute.engine.text.tokens import shouted_words
 from saveroute.models import Classification, CueHit, EnrichedCase
@@ -83,7 +83,7 @@ def _blend_model(case: EnrichedCase, reading: TextReading, scored: Scored, analy
     model = policy.classification.model
     if not (model.data and model.weight):
         return None
-    prediction = predict(model.data, list(analysis.words))
+    prediction = predict(model.data, model_words(analysis))
     if prediction is None:
         return None
     scores = scored.scores

@@ -110,6 +110,7 @@ class Lexicon(_Strict):
     post_negators: list[str]
     retro_negators: list[str]
     contrast: list[str]
+    scope_breaks: list[str] = []  # "when", "bila": a negator before one does not reach past it
     focus: list[str]
     concessive: list[str]
     conditional: list[str]  # "if", "kalau", "otherwise": a threat, not an evaluation

@@ -78,6 +78,7 @@ class CueMatcher:
         self.spelling = dict(lex.spelling)
         self.acronyms = frozenset(policy.classification.acronyms)  # not shouting when in capitals
         self.contrast = frozenset(lex.contrast)
+        self.breaks = frozenset(lex.scope_breaks)
         self.window = policy.classification.emphasis.negation_window
         self.emphasis = policy.classification.emphasis
         # One index for cues and markers, so a text is scanned once; a marker's owner
@@ -103,7 +104,7 @@ class CueMatcher:
 
     # -- tokens -------------------------------------------------------------------------
     def tokens(self, text: str) -> Tokenised:
-        tok = tokenise(text, self.spelling, self.contrast)
+        tok = tokenise(text, self.spelling, self.contrast, self.breaks)
         correct, known, shortest = self.typos.correct, self.typos.vocabulary, self.typos.min_length
         texts, clauses = tok.texts, tok.clauses
         for i, word in enumerate(texts):
@@ -172,7 +173,7 @@ class CueMatcher:
         cached = self._names.get(name)
         if cached is not None:
             return cached
-        words = tokenise(name, self.spelling, self.contrast).texts
+        words = tokenise(name, self.spelling, self.contrast, self.breaks).texts
         while words and words[0] in NAME_ARTICLES:
             words = words[1:]
         found = words if words and len(words[0]) >= 3 else []
@@ -222,8 +223,8 @@ class CueMatcher:
             negated = (negators and any(
                 m.end <= start and start - m.end <= self.window and m.scope == first_scope
                 for m in negators
-            )) or (post and any(
-                m.start >= end and m.start - end <= 2 and m.scope == last_scope for m in post
+            )) or (post and any(  # "support is" + "is fine": a denial may share the cue's last word
+                m.start > start and m.end > end and m.start - end <= 3 and m.scope == last_scope for m in post
             )) or first_clause in retro_clauses
             emphasis = 1.0
             if first_clause in focus_clauses:

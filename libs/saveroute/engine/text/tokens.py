@@ -3,7 +3,9 @@
 A clause ends at sentence punctuation, a line break, a spaced dash, or a contrast
 word ("but", "tapi"), which starts the next clause. A negation scope is narrower:
 it also ends at commas, colons and brackets, so "not the price, it's that nobody
-uses it" denies the price and nothing after the comma.
+uses it" denies the price and nothing after the comma, and before a scope-break
+word ("when", "bila"), so "can't use the courts when the monsoon starts" does not
+deny the monsoon.
 """
 
 import re
@@ -63,7 +65,8 @@ def split_word(word: str) -> list[str]:
     return out
 
 
-def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> Tokenised:
+def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str],
+             breaks: frozenset[str] = frozenset()) -> Tokenised:
     lowered = _normalise_quotes(text).lower()
     texts: list[str] = []
     starts: list[int] = []
@@ -91,6 +94,8 @@ def tokenise(text: str, spelling: dict[str, str], contrast: frozenset[str]) -> T
                 clause += 1
             scope += 1
             after_contrast.add(clause)
+        elif word in breaks:
+            scope += 1
         for part in split_word(word):
             texts.append(part)
             starts.append(begin)
