@@ -7,9 +7,10 @@ deterministic and explainable: a prediction names the words that moved it most.
 Binary unigram and bigram features over the engine's own tokens, with the words
 of a cue the customer denies marked "not-" ("support is fine" is not a vote for
 service). Words outside the model's vocabulary are ignored; training leaves out
-features made only of function words (training.py), so "with you" cannot vote. One scorer serves both kinds `saveroute
-train-model` writes (see training.py): score_c = prior_c + |K| * unseen_c + the
-sum of the weights of the known features K, then a softmax. For logistic
+features made only of function words (training.py), so "with you" cannot vote.
+One scorer serves both kinds `saveroute train-model` writes (see training.py):
+score_c = prior_c + |K| * unseen_c + the sum of the weights of the known
+features K, then a softmax. For logistic
 regression `prior` is the intercept and `unseen` is zero; for naive Bayes the
 weights are log P(f|c) as deltas from the class's unseen-word value.
 """
@@ -21,10 +22,9 @@ from dataclasses import dataclass
 
 from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.matcher import TextAnalysis
-from saveroute.policy.schema import CAUSES, CauseModel
+from saveroute.policy.schema import CAUSE_LABELS, CauseModel
 
 NEGATED = "not-"  # no token holds a hyphen, and "_" joins bigrams
-_CAUSES = frozenset(CAUSES)
 
 
 def model_words(analysis: TextAnalysis) -> list[str]:
@@ -32,7 +32,7 @@ def model_words(analysis: TextAnalysis) -> list[str]:
     prefixed NEGATED. Training and prediction both read text through this."""
     words = list(analysis.words)
     for hit in analysis.hits:
-        if hit.negated and hit.cue.label in _CAUSES:
+        if hit.negated and hit.cue.label in CAUSE_LABELS:
             for i in range(hit.start, hit.end):
                 words[i] = NEGATED + words[i]
     return words

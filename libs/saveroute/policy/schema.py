@@ -13,6 +13,7 @@ from saveroute.models.enums import Cause, Path
 from saveroute.policy.phrases import compile_phrase, respell
 
 CAUSES = [c.value for c in Cause]
+CAUSE_LABELS = frozenset(CAUSES)  # for membership tests: is this cue a cause?
 SENSITIVE_LABELS = ["legal", "refund", "billing_dispute", "data_deletion", "angry"]
 FACET_LABELS = [
     "distress.grief", "distress.hardship",

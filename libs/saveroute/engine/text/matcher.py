@@ -20,9 +20,8 @@ from saveroute.engine.compiled import PerObject
 from saveroute.engine.text.fuzzy import TypoCorrector
 from saveroute.policy.phrases import Phrase, PhraseIndex, compile_phrase, matches_from, respell
 from saveroute.engine.text.tokens import Tokenised, tokenise
-from saveroute.policy.schema import CAUSES, FACET_LABELS, SENSITIVE_LABELS, Cue, Policy
+from saveroute.policy.schema import CAUSE_LABELS, FACET_LABELS, SENSITIVE_LABELS, Cue, Policy
 
-_CAUSE_LABELS = frozenset(CAUSES)
 _ALARM_LABELS = frozenset(SENSITIVE_LABELS) | frozenset(x for x in FACET_LABELS if x.startswith("distress."))
 _NEUTRAL = "neutral"
 # a cue's lane in the scan (see the module docstring)
@@ -34,9 +33,6 @@ _MARKER_KINDS = {
     "negator": "negators", "post_negator": "post_negators", "retro_negator": "retro_negators",
     "focus": "focus", "concessive": "concessive", "conditional": "conditional", "question": "question",
 }
-
-
-
 
 NAME_TOKEN = "@name"  # the account's own name, as the lexicon writes it ("closing @name")
 NAME_ARTICLES = frozenset({"the"})
@@ -201,7 +197,7 @@ class CueMatcher:
             questions = [m for m in markers if m.kind == "question"]
             # a negation word that is part of a cause cue ("never logged in", "no response") is
             # that cue's own meaning, not a denial of the next cue ("... and nobody owns it")
-            owned = [(s, e) for s, e, cue in cue_spans if cue.label in _CAUSE_LABELS]
+            owned = [(s, e) for s, e, cue in cue_spans if cue.label in CAUSE_LABELS]
             negators = [m for m in markers if m.kind == "negator"
                         and not any(q.start <= m.start and m.end <= q.end for q in questions)
                         and not any(s <= m.start and m.end <= e for s, e in owned)]
