@@ -50,6 +50,9 @@ def test_policy_from_environment(tmp_path, monkeypatch):
          "lexicon.cues.0", "must start and end"),
         ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: value, phrases: ["tell me (the)? steps"]}\n',
          "lexicon.cues.0", "not phrase syntax"),
+        # contrast and scope-break words are compared token by token: a phrase there never matches
+        ('version: "x"\nlexicon:\n  scope_breaks: [when, "as soon as"]\n', "lexicon.scope_breaks",
+         "one lower-case word"),
         ('version: "x"\napprovals:\n  finance_above_pct: 30\n  executive_above_pct: 20\n', "approvals", "executive_above_pct"),
         ('version: "x"\nclassification:\n  known_words: {file: nope.txt}\n', "classification.known_words.file",
          "cannot read"),

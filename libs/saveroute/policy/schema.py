@@ -7,7 +7,7 @@ not on what it leaves out (see `loader.py`, which merges onto the default).
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from saveroute.models.enums import Cause, Path
 from saveroute.policy.phrases import compile_phrase, respell
@@ -118,6 +118,16 @@ class Lexicon(_Strict):
     question: list[str] = []  # "boleh tak": a negation word that only asks a question
     spelling: dict[str, str]  # common typos and chat spellings -> the word the cues use
     cues: list[Cue]
+
+    @field_validator("contrast", "scope_breaks")
+    @classmethod
+    def _single_words(cls, words: list[str]) -> list[str]:
+        """These lists are compared token by token: an entry must be one lower-case word,
+        or it could never match ("as soon as" would be a break that never breaks)."""
+        for word in words:
+            if not word or not all(part.isalnum() for part in word.split("'")) or word != word.lower():
+                raise ValueError(f"{word!r} must be one lower-case word (these lists match single tokens)")
+        return words
 
     @model_validator(mode="after")
     def _marker_phrases(self) -> "Lexicon":
