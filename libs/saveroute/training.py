@@ -35,7 +35,7 @@ KINDS = ("logistic", "naive-bayes")
 # accuracy with this list and denied cue words marked (1,268 texts, 12 sets).
 FUNCTION_WORDS = frozenset("""
 a about all an and any are as at be been by can could did do does for from has have
-had he her here him his i if in into is it it's its just me my of on or our out she
+had he her here him his i if in into is it its just me my of on or our out she
 so some than that the their them then there these they this those to up us very was
 we were what which who will with would you your also 's
 ada dah dan dengan di dia ini itu je kami ke kita lah nak pun saya untuk yang
