@@ -50,6 +50,11 @@ def test_policy_from_environment(tmp_path, monkeypatch):
          "lexicon.cues.0", "must start and end"),
         ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: value, phrases: ["tell me (the)? steps"]}\n',
          "lexicon.cues.0", "not phrase syntax"),
+        # groups hold words, not groups: a nested group would load and never match
+        ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: value, phrases: ["(moving (abroad|away)|leaving) soon"]}\n',
+         "lexicon.cues.0", "cannot nest"),
+        ('version: "x"\nlexicon:\n  cues:\n    - {id: a.b, label: value, phrases: ["(moving|leaving soon"]}\n',
+         "lexicon.cues.0", "cannot nest"),
         # contrast and scope-break words are compared token by token: a phrase there never matches
         ('version: "x"\nlexicon:\n  scope_breaks: [when, "as soon as"]\n', "lexicon.scope_breaks",
          "one lower-case word"),

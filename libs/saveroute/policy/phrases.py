@@ -106,6 +106,11 @@ def _compile_parts(phrase: str) -> tuple:
     if any("?" in part for part in parts):
         raise ValueError(f"phrase {phrase!r}: '?' is not phrase syntax; write the phrase with and without "
                          "the optional words")
+    for part in parts:
+        group = part.startswith("(") and part.endswith(")")
+        if any(c in (part[1:-1] if group else part) for c in ("()" if group else "()|")):
+            raise ValueError(f"phrase {phrase!r}: {part!r} is not a word or a group of words; groups "
+                             "cannot nest, and each '(' needs its ')'")
     elems = tuple(_word_elem(part) for part in parts)
     if not elems or elems[0].kind in ("any", "gap") or elems[-1].kind == "gap":
         raise ValueError(f"phrase {phrase!r} must start and end with a word")
