@@ -821,3 +821,62 @@ def test_situations_from_holdout22_to_24(text, cause):
 def test_situations_from_holdout29(text, cause, path):
     d = decision(text, signal={"source": "helpdesk", "kind": "cancellation_request"})
     assert (d.cause.value, d.path.value) == (cause, path), text
+
+
+# Situations behind holdout26 and holdout27's misses, in words of our own
+@pytest.mark.parametrize(
+    ("text", "account", "cause", "path"),
+    [
+        ("We prepaid twenty coaching sessions and barely used three. Please have the remaining sessions refunded to our "
+         "card.", {}, "value", "staff_escalation"),
+        ("We ran out of runway and the board voted to wind the company down in March. No complaints, thank you "
+         "for everything.", {}, "customer_change", "clean_exit"),
+        ("We only needed the studio for our launch rehearsals and that's finished now, please stop the plan.",
+         {"seats_active": 0, "usage_trend_pct_30d": -90}, "timing", "pause_or_downgrade"),
+        ("Community manager baru ni okay je, tapi tak click langsung dengan staff kami, rasa macam orang asing.", {},
+         "relationship", "relationship_rebuild"),
+        ("She said she just decided, nothing you did, and declined the exit survey before hanging up.", {},
+         "unclear", "human_review"),
+        ("Mail from the tax office was never forwarded to us and we missed the filing deadline.", {}, "service",
+         "service_recovery"),
+        ("I'm relocating to Perth for good next month, so please end my membership then.", {}, "customer_change",
+         "adapt_to_change"),
+        ("Procurement is asking for 25% off; the new head of purchasing wants every supplier back to last year's "
+         "tender price.", {}, "commercial", "commercial_review"),
+        ("The retainer was bought for our warehouse move, which finished in August, so we won't need it now.", {},
+         "timing", "pause_or_downgrade"),
+        ("Agent ni makan CPU tinggi kat PC lama, screen lag masa production. Bukan pasal harga.", {}, "product_fit",
+         "product_gap"),
+        ("Hartono Foods is closing its Klang packing plant. The rest of the group carries on and wants fewer "
+         "licences from January.", {"name": "Hartono Foods"}, "customer_change", "adapt_to_change"),
+    ],
+)
+def test_situations_from_holdout26_and_27(text, account, cause, path):
+    d = decision(text, signal={"source": "crm", "kind": "cancellation_request"}, account=account)
+    assert (d.cause.value, d.path.value) == (cause, path), text
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("We are withholding payment of the March invoice until the service credits are applied.", "billing_dispute"),
+        ("I write to put you on notice of a potential claim; preserve all logs and case notes relating to our "
+         "tenancy.", "legal"),
+        ("Under the PDPA, please delete the contact details and photos you keep on me.", "data_deletion"),
+        ("We request deletion of all attendee names and phone numbers under the PDPA.", "data_deletion"),
+    ],
+)
+def test_sensitive_requests_in_new_words(text, flag):
+    assert flag in [s.value for s in decision(text).sensitive], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since the update our PDPA compliance report exports with section 4 blank. Please fix before the audit.",
+        "The GDPR consent checkbox vanished from the sign-up form after your release.",
+    ],
+)
+def test_naming_a_data_law_is_not_a_deletion_request(text):
+    d = decision(text, signal={"source": "helpdesk", "kind": "value_complaint"})
+    assert "data_deletion" not in [s.value for s in d.sensitive], text

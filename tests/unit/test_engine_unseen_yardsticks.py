@@ -19,8 +19,6 @@ FLOORS = {
     "unseen/holdout19": (0.88, 0.87, 0.93),  # first measured 0.915 / 0.900 / 0.950 (engine eb4ab3b and 28bf732)
     "unseen/holdout21": (0.90, 0.87, 0.94),  # first measured 0.932 / 0.900 / 0.967 (engine 0ee5c4b)
     "unseen/holdout25": (0.88, 0.88, 0.94),  # first measured 0.921 / 0.917 / 0.967 (engine a29108b)
-    "unseen/holdout26": (0.80, 0.88, 0.96),  # first measured 0.831 / 0.917 / 0.983 (engine a29108b)
-    "unseen/holdout27": (0.88, 0.88, 0.91),  # first measured 0.921 / 0.917 / 0.932 (engine a29108b)
     "unseen/holdout28": (0.87, 0.88, 0.94),  # first measured 0.902 / 0.917 / 0.967 (engine 699f0a0)
     "partly_spent/holdout6": (0.93, 0.91, 0.96),
     "partly_spent/holdout9": (0.88, 0.91, 0.97),
