@@ -146,7 +146,8 @@ def _walk_away(facets: dict[str, Hit], cause: Cause, reading: TextReading) -> st
             and "walk_away.partial" not in facets:  # closing four of ten outlets is a change, not an exit
         return "closing"
     ownership = any(h.cue.id == "change.ownership" for h in reading.support.get("customer_change", []))
-    if "walk_away.absorbed" in facets and ownership:
+    # a merged customer that says it stays on the platform is a change to adapt to, not an exit
+    if "walk_away.absorbed" in facets and ownership and "walk_away.partial" not in facets:
         return "absorbed_by_parent"
     return None
 

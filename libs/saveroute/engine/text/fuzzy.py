@@ -5,8 +5,12 @@ with the same first letter, so "expensvie" becomes "expensive" while short words
 are left alone. An ordinary word (the policy's known-words list) is a real word,
 not a typo: it is never rewritten into a different one ("floors" stays "floors",
 not the cue word "floods"); it may only lose or gain an ending "s" or "d"
-("invoices" reads as "invoice"), which changes no meaning a cue cares about.
+("invoices" reads as "invoice"), which changes no meaning a cue cares about. So is an
+ordinary word with a Malay suffix ("padankan" is "padan" + "kan").
 """
+
+
+MALAY_SUFFIXES = ("kan", "nya", "lah")
 
 
 def within_one_edit(a: str, b: str) -> bool:
@@ -54,6 +58,15 @@ class TypoCorrector:
         self._index = index
         self._cache: dict[str, str] = {}
 
+    def _derived(self, word: str) -> bool:
+        """An ordinary word with a Malay suffix is a real word too ("padan" -> "padankan",
+        match it), not a typo of a cue ("padamkan", delete)."""
+        for suffix in MALAY_SUFFIXES:
+            stem = word[:-len(suffix)]
+            if word.endswith(suffix) and len(stem) >= 4 and stem in self.ordinary:
+                return True
+        return False
+
     def correct(self, word: str) -> str:
         if word in self.vocabulary or len(word) < self.min_length or not word.isalpha():
             return word
@@ -64,7 +77,7 @@ class TypoCorrector:
         for deleted in _deletes(word):
             candidates |= self._index.get(deleted, set())
         candidates = {c for c in candidates if c[0] == word[0] and within_one_edit(word, c)}
-        if word in self.ordinary:
+        if word in self.ordinary or self._derived(word):
             candidates = {c for c in candidates if inflection_of(word, c)}
         result = min(candidates) if len(candidates) == 1 else word
         if len(self._cache) < 50_000:

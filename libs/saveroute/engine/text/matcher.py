@@ -177,6 +177,23 @@ class CueMatcher:
             self._names[name] = found
         return found
 
+    def _name_words_in(self, text: str, tok: Tokenised) -> set[str]:
+        """Words the text uses in a capitalised name: a capitalised word followed, inside a
+        sentence, by another capitalised word the lexicon does not know ("we moved onto
+        Peguam Suite", "the Scam Shield add-on"). Such a word names a product or a firm, so
+        wherever the text capitalises it ("Peguam memang bagus") it is not the customer using
+        the word. A heading such as "Refund Request" is not a name: the lexicon knows "request"."""
+        texts, clauses, starts, ends = tok.texts, tok.clauses, tok.starts, tok.ends
+        found: set[str] = set()
+        for i in range(1, len(texts) - 1):
+            if clauses[i] != clauses[i - 1] or clauses[i + 1] != clauses[i]:
+                continue
+            word, follower = text[starts[i]:ends[i]], text[starts[i + 1]:ends[i + 1]]
+            if (len(word) > 1 and word.istitle() and len(follower) > 1 and follower.istitle()
+                    and follower.isalpha() and texts[i + 1] not in self.typos.vocabulary):
+                found.add(texts[i])
+        return found
+
     def analyse(self, text: str, name: str | None = None) -> TextAnalysis:
         """Cues and markers in `text`. With the account's `name`, each place the text writes
         it (its first word, and as much of the rest as follows) reads as NAME_TOKEN, so the
@@ -214,7 +231,13 @@ class CueMatcher:
         long_text = len(texts) >= self.emphasis.long_text_tokens
         late = self.emphasis.late_position
         hits = []
+        names: set[str] | None = None
         for start, end, cue in cue_spans:
+            if end - start == 1 and text[tok.starts[start]:tok.ends[start]].istitle():
+                if names is None:
+                    names = self._name_words_in(text, tok)
+                if texts[start] in names:
+                    continue
             first_clause, first_scope, last_scope = clauses[start], scopes[start], scopes[end - 1]
             negated = (negators and any(
                 m.end <= start and start - m.end <= self.window and m.scope == first_scope
