@@ -207,7 +207,8 @@ def test_a_capitalised_name_is_not_corrected_into_a_cue():
 @pytest.mark.parametrize(
     ("word", "lexicon_word"),
     [("floors", "floods"), ("mungkin", "mungkir"), ("talking", "taking"), ("property", "properly"),
-     ("retail", "retain"), ("alasan", "atasan"), ("content", "contest")],
+     ("retail", "retain"), ("alasan", "atasan"), ("content", "contest"),
+     ("padankan", "padamkan")],  # an ordinary word with a Malay suffix (match it), not "delete it"
 )
 def test_an_ordinary_word_is_not_rewritten_into_a_cue_word(word, lexicon_word):
     from saveroute.engine.text.matcher import matcher_for
@@ -880,3 +881,73 @@ def test_sensitive_requests_in_new_words(text, flag):
 def test_naming_a_data_law_is_not_a_deletion_request(text):
     d = decision(text, signal={"source": "helpdesk", "kind": "value_complaint"})
     assert "data_deletion" not in [s.value for s in d.sensitive], text
+
+
+# Situations behind holdout30-33's misses, in words of our own
+@pytest.mark.parametrize(
+    ("text", "signal", "account", "cause", "path"),
+    [
+        ("Our reception PC died on Monday. Your engineer promised to come on Tuesday and never turned up.",
+         {"source": "helpdesk"}, {}, "service", "service_recovery"),
+        ("Our account engineer talks in acronyms and makes our staff feel stupid for asking. Who looks after us?",
+         {"source": "helpdesk"}, {}, "relationship", "relationship_rebuild"),
+        ("Two Mac users cannot see the shared mailbox since the migration. Pls advise steps.",
+         {"source": "helpdesk"}, {}, "product_fit", "support_task"),
+        ("After yesterday update the room board shows rooms dirty even after housekeeping marks them clean.",
+         {"source": "helpdesk"}, {}, "product_fit", "support_task"),
+        ("We are merging the Bangsar branch into Damansara from January, so five users go away.",
+         {"source": "billing"}, {}, "customer_change", "adapt_to_change"),
+        ("We do not intend to discuss the reasons for this decision. Please end the agreement in 90 days.",
+         {"source": "crm"}, {}, "unclear", "human_review"),
+        ("We merged with Northgate last month. We intend to stay on your platform, but need to consolidate the "
+         "three site licences into one head-office licence.", {"source": "crm"}, {}, "customer_change",
+         "adapt_to_change"),
+        ("The board cut every vendor's budget by a fifth. Utilisation is strong and the managers rate it highly; "
+         "we need 15% off the renewal.", {"source": "crm"}, {}, "commercial", "commercial_review"),
+        ("honestly we barely touch it and we don't know what it does for us", {"reason_code": "unused"},
+         {"seats_active": 2, "usage_trend_pct_30d": -60}, "value", "value_proof"),
+        ("She turns 70 this year and has decided to stop taking guests; none of her children want to run the "
+         "guesthouse.", {"source": "call"}, {}, "customer_change", "clean_exit"),
+        ("Their rep demoed to the owner on Tuesday and he is asking around for honest reviews of Liftly vs us.",
+         {"source": "crm"}, {}, "competitive", "competitive_defense"),
+        ("Tolong jgn delete data kami, studio tutup untuk renovate dan buka balik bulan Mei.", {"source": "billing"},
+         {}, "timing", "pause_or_downgrade"),
+        ("Kalau vendor lain boleh padankan harga tu, kami akan stay; kalau tak kami pindah.", {"source": "crm"},
+         {}, "competitive", "competitive_defense"),
+        ("Dato' Lim retires from the firm in December. He chose the system and is the only partner who dealt "
+         "with your team; the firm will of course continue.", {"source": "crm"}, {}, "relationship",
+         "relationship_rebuild"),
+    ],
+)
+def test_situations_from_holdout30_to_33(text, signal, account, cause, path):
+    d = decision(text, signal={"kind": "churn_risk", **signal}, account=account)
+    assert (d.cause.value, d.path.value) == (cause, path), text
+    assert d.sensitive == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("We have instructed Messrs Lim & Co to advise on recovering our losses.", "legal"),
+        ("Failing that, we are instructed to issue proceedings without further notice.", "legal"),
+        ("We will not pay either invoice until they are reissued for six seats.", "billing_dispute"),
+        ("Our accounts team has put all payments on hold until the surcharge is withdrawn.", "billing_dispute"),
+        ("Sila cancel add-on tu dan refund 3 bulan yang dah dicaj.", "refund"),
+        ("Refund Request: please refund the last charge, we cancelled in time.", "refund"),
+    ],
+)
+def test_more_sensitive_requests_in_new_words(text, flag):
+    assert flag in [s.value for s in decision(text).sensitive], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a product whose name is a cue word ("peguam": lawyer), once the text shows it is a name
+        "Everything now runs on Peguam Suite and the partners say Peguam is worth every sen.",
+        "The litigation team uses it daily and the commercial litigation partners love the dashboards.",
+        "Our General Counsel has asked me to justify the renewal, and honestly I can't.",
+    ],
+)
+def test_a_cue_word_used_as_a_name_or_a_practice_is_not_a_legal_threat(text):
+    assert "legal" not in [s.value for s in decision(text).sensitive], text
