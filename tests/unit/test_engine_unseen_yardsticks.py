@@ -20,6 +20,10 @@ FLOORS = {
     "unseen/holdout21": (0.90, 0.87, 0.94),  # first measured 0.932 / 0.900 / 0.967 (engine 0ee5c4b)
     "unseen/holdout25": (0.88, 0.88, 0.94),  # first measured 0.921 / 0.917 / 0.967 (engine a29108b)
     "unseen/holdout28": (0.87, 0.88, 0.94),  # first measured 0.902 / 0.917 / 0.967 (engine 699f0a0)
+    "unseen/holdout34": (0.92, 0.90, 0.95),  # first measured 0.950 / 0.933 / 0.983 (engine a86ae95)
+    "unseen/holdout35": (0.90, 0.90, 0.94),  # first measured 0.930 / 0.933 / 0.966 (engine a86ae95)
+    "unseen/holdout36": (0.86, 0.85, 0.93),  # first measured 0.896 / 0.883 / 0.950 (engine a86ae95)
+    "unseen/holdout37": (0.93, 0.92, 0.95),  # first measured 0.967 / 0.950 / 0.983 (engine a86ae95)
     "partly_spent/holdout6": (0.93, 0.91, 0.96),
     "partly_spent/holdout9": (0.88, 0.91, 0.97),
     "partly_spent/holdout11": (0.89, 0.94, 0.97),
