@@ -142,12 +142,14 @@ def _product_issue(facets: dict[str, Hit], cause: Cause, text: str) -> str | Non
 def _walk_away(facets: dict[str, Hit], cause: Cause, reading: TextReading) -> str | None:
     if cause != Cause.customer_change:
         return None
-    if "walk_away.closing" in facets and "temporary" not in facets \
-            and "walk_away.partial" not in facets:  # closing four of ten outlets is a change, not an exit
+    # part of the customer carries on: closing four of ten outlets, or a merged customer that
+    # says it stays on the platform, is a change to adapt to, not an exit
+    if "walk_away.partial" in facets:
+        return None
+    if "walk_away.closing" in facets and "temporary" not in facets:
         return "closing"
     ownership = any(h.cue.id == "change.ownership" for h in reading.support.get("customer_change", []))
-    # a merged customer that says it stays on the platform is a change to adapt to, not an exit
-    if "walk_away.absorbed" in facets and ownership and "walk_away.partial" not in facets:
+    if "walk_away.absorbed" in facets and ownership:
         return "absorbed_by_parent"
     return None
 

@@ -112,10 +112,8 @@ class CueMatcher:
                 if folded in known:
                     texts[i] = folded
                     continue
-            if len(word) >= shortest and not (
-                i and clauses[i] == clauses[i - 1] and text[tok.starts[i]:tok.ends[i]].istitle()
-            ):  # a capitalised word inside a sentence is a name ("Salmah"), not a typo of "salah"
-                texts[i] = correct(word)
+            if len(word) >= shortest and not _capitalised_in_sentence(text, tok, i):
+                texts[i] = correct(word)  # a capitalised word inside a sentence is a name ("Salmah"), not "salah"
         return tok
 
     # -- matching -----------------------------------------------------------------------
@@ -177,22 +175,16 @@ class CueMatcher:
             self._names[name] = found
         return found
 
-    def _name_words_in(self, text: str, tok: Tokenised) -> set[str]:
+    def _words_in_capitalised_names(self, text: str, tok: Tokenised) -> set[str]:
         """Words the text uses in a capitalised name: a capitalised word followed, inside a
         sentence, by another capitalised word the lexicon does not know ("we moved onto
         Peguam Suite", "the Scam Shield add-on"). Such a word names a product or a firm, so
         wherever the text capitalises it ("Peguam memang bagus") it is not the customer using
         the word. A heading such as "Refund Request" is not a name: the lexicon knows "request"."""
-        texts, clauses, starts, ends = tok.texts, tok.clauses, tok.starts, tok.ends
-        found: set[str] = set()
-        for i in range(1, len(texts) - 1):
-            if clauses[i] != clauses[i - 1] or clauses[i + 1] != clauses[i]:
-                continue
-            word, follower = text[starts[i]:ends[i]], text[starts[i + 1]:ends[i + 1]]
-            if (len(word) > 1 and word.istitle() and len(follower) > 1 and follower.istitle()
-                    and follower.isalpha() and texts[i + 1] not in self.typos.vocabulary):
-                found.add(texts[i])
-        return found
+        texts, lexicon_words = tok.texts, self.typos.vocabulary
+        return {texts[i] for i in range(1, len(texts) - 1)
+                if _capitalised_in_sentence(text, tok, i) and _capitalised_in_sentence(text, tok, i + 1)
+                and texts[i + 1] not in lexicon_words and text[tok.starts[i + 1]:tok.ends[i + 1]].isalpha()}
 
     def analyse(self, text: str, name: str | None = None) -> TextAnalysis:
         """Cues and markers in `text`. With the account's `name`, each place the text writes
@@ -235,7 +227,7 @@ class CueMatcher:
         for start, end, cue in cue_spans:
             if end - start == 1 and text[tok.starts[start]:tok.ends[start]].istitle():
                 if names is None:
-                    names = self._name_words_in(text, tok)
+                    names = self._words_in_capitalised_names(text, tok)
                 if texts[start] in names:
                     continue
             first_clause, first_scope, last_scope = clauses[start], scopes[start], scopes[end - 1]
@@ -258,6 +250,15 @@ class CueMatcher:
             hits.append(Hit(cue, start, end, first_clause, negated, emphasis, surface,
                             first_clause in conditional_clauses))
         return TextAnalysis(tuple(hits), tuple(markers), tuple(texts))
+
+
+def _capitalised_in_sentence(text: str, tok: Tokenised, i: int) -> bool:
+    """Whether token `i` is written capitalised ("Salmah", "Suite") after another word of its
+    sentence: the shape of a name, not of a sentence's first word."""
+    if i == 0 or tok.clauses[i] != tok.clauses[i - 1]:
+        return False
+    span = text[tok.starts[i]:tok.ends[i]]
+    return len(span) > 1 and span.istitle()
 
 
 def _best(options: list[tuple[int, Cue]], order: dict[str, int]) -> tuple[int, Cue]:
