@@ -865,6 +865,12 @@ def test_situations_from_holdout26_and_27(text, account, cause, path):
          "tenancy.", "legal"),
         ("Under the PDPA, please delete the contact details and photos you keep on me.", "data_deletion"),
         ("We request deletion of all attendee names and phone numbers under the PDPA.", "data_deletion"),
+        ("We have instructed Messrs Lim & Co to advise on recovering our losses.", "legal"),
+        ("Failing that, we are instructed to issue proceedings without further notice.", "legal"),
+        ("We will not pay either invoice until they are reissued for six seats.", "billing_dispute"),
+        ("Our accounts team has put all payments on hold until the surcharge is withdrawn.", "billing_dispute"),
+        ("Sila cancel add-on tu dan refund 3 bulan yang dah dicaj.", "refund"),
+        ("Refund Request: please refund the last charge, we cancelled in time.", "refund"),
     ],
 )
 def test_sensitive_requests_in_new_words(text, flag):
@@ -872,15 +878,22 @@ def test_sensitive_requests_in_new_words(text, flag):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "flag"),
     [
-        "Since the update our PDPA compliance report exports with section 4 blank. Please fix before the audit.",
-        "The GDPR consent checkbox vanished from the sign-up form after your release.",
+        # naming a data law is not a deletion request
+        ("Since the update our PDPA compliance report exports with section 4 blank. Please fix before the audit.",
+         "data_deletion"),
+        ("The GDPR consent checkbox vanished from the sign-up form after your release.", "data_deletion"),
+        # a product whose name is a cue word ("peguam": lawyer), once the text shows it is a name, and a
+        # law firm's own practice, are not a legal threat
+        ("Everything now runs on Peguam Suite and the partners say Peguam is worth every sen.", "legal"),
+        ("The litigation team uses it daily and the commercial litigation partners love the dashboards.", "legal"),
+        ("Our General Counsel has asked me to justify the renewal, and honestly I can't.", "legal"),
     ],
 )
-def test_naming_a_data_law_is_not_a_deletion_request(text):
+def test_words_that_only_resemble_a_sensitive_request(text, flag):
     d = decision(text, signal={"source": "helpdesk", "kind": "value_complaint"})
-    assert "data_deletion" not in [s.value for s in d.sensitive], text
+    assert flag not in [s.value for s in d.sensitive], text
 
 
 # Situations behind holdout30-33's misses, in words of our own
@@ -923,31 +936,3 @@ def test_situations_from_holdout30_to_33(text, signal, account, cause, path):
     d = decision(text, signal={"kind": "churn_risk", **signal}, account=account)
     assert (d.cause.value, d.path.value) == (cause, path), text
     assert d.sensitive == [], text
-
-
-@pytest.mark.parametrize(
-    ("text", "flag"),
-    [
-        ("We have instructed Messrs Lim & Co to advise on recovering our losses.", "legal"),
-        ("Failing that, we are instructed to issue proceedings without further notice.", "legal"),
-        ("We will not pay either invoice until they are reissued for six seats.", "billing_dispute"),
-        ("Our accounts team has put all payments on hold until the surcharge is withdrawn.", "billing_dispute"),
-        ("Sila cancel add-on tu dan refund 3 bulan yang dah dicaj.", "refund"),
-        ("Refund Request: please refund the last charge, we cancelled in time.", "refund"),
-    ],
-)
-def test_more_sensitive_requests_in_new_words(text, flag):
-    assert flag in [s.value for s in decision(text).sensitive], text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # a product whose name is a cue word ("peguam": lawyer), once the text shows it is a name
-        "Everything now runs on Peguam Suite and the partners say Peguam is worth every sen.",
-        "The litigation team uses it daily and the commercial litigation partners love the dashboards.",
-        "Our General Counsel has asked me to justify the renewal, and honestly I can't.",
-    ],
-)
-def test_a_cue_word_used_as_a_name_or_a_practice_is_not_a_legal_threat(text):
-    assert "legal" not in [s.value for s in decision(text).sensitive], text
